@@ -1,0 +1,111 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// Command is the one command an ipvsadm invocation carries.
+type Command int
+
+const (
+	CmdNone        Command = iota
+	CmdAdd                 // -A
+	CmdEdit                // -E
+	CmdDel                 // -D
+	CmdFlush               // -C
+	CmdList                // -L / -l
+	CmdAddDest             // -a
+	CmdDelDest             // -d
+	CmdEditDest            // -e
+	CmdTimeout             // --set
+	CmdStartDaemon         // --start-daemon
+	CmdStopDaemon          // --stop-daemon
+	CmdRestore             // -R
+	CmdSave                // -S
+	CmdZero                // -Z
+)
+
+// Option bits, one per option seen on the command line (ipvsadm's OPT_*).
+type Option uint64
+
+const (
+	OptNumeric Option = 1 << iota
+	OptConnection
+	OptService
+	OptScheduler
+	OptPersistent
+	OptNetmask
+	OptServer
+	OptForward
+	OptWeight
+	OptUThreshold
+	OptLThreshold
+	OptMcast
+	OptTimeout
+	OptDaemon
+	OptStats
+	OptRate
+	OptThresholds
+	OptPersistentConn
+	OptNoSort
+	OptSyncID
+	OptExact
+	OptOnePacket
+	OptPE
+	OptSchedFlags
+	OptMcastGroup
+	OptMcastPort
+	OptMcastTTL
+	OptSyncMaxLen
+	OptTunInfo
+	OptTunType
+	OptTunPort
+	OptTunNoCsum
+	OptTunCsum
+	OptTunRemCsum
+)
+
+// Format bits select how lists print (ipvsadm's FMT_*).
+type Format uint32
+
+const (
+	FmtNumeric Format = 1 << iota
+	FmtRule           // -S: print as rules
+	FmtStats
+	FmtRate
+	FmtThresholds
+	FmtPersistentConn
+	FmtNoSort
+	FmtExact
+	FmtTunInfo
+)
+
+// Request is one parsed command line: what to do and to what. Defaults
+// (weight 1, -g, /32 netmask, wlc on add/edit, mcast interface on
+// start-daemon, dest port = service port for -g/-i) are already applied.
+type Request struct {
+	Cmd      Command
+	Options  Option
+	Format   Format
+	Service  ipvs.Service
+	Dest     ipvs.Destination
+	Timeouts ipvs.Timeouts
+	Daemon   ipvs.Daemon
+}
+
+// Exit is an early end of an invocation: a parse error, help, version, or
+// a failure, with exactly what ipvsadm would print and its exit status.
+type Exit struct {
+	Status int
+	Stdout string
+	Stderr string
+}
+
+func (e *Exit) Error() string {
+	if e.Stderr != "" {
+		return e.Stderr
+	}
+	return fmt.Sprintf("exit status %d", e.Status)
+}

@@ -1,0 +1,62 @@
+#!/bin/sh
+# mkinitrd.sh: build the VM's kernel + initramfs from the cached Debian packages.
+# Output: $CACHE/vm/vmlinuz and $CACHE/vm/initrd.gz. Rebuilt only when inputs change.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=${CACHE:-$(pwd)/.cache}
+OUT=$CACHE/vm
+stamp=$( (cat "$CACHE/debs/kernel.name"; ls "$CACHE/debs"; cat "$HERE/init" "$0") | md5sum | cut -d' ' -f1)
+if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$stamp" ] && [ -f "$OUT/initrd.gz" ]; then
+	exit 0
+fi
+echo "mkinitrd: building initramfs" >&2
+rm -rf "$OUT" && mkdir -p "$OUT/x" "$OUT/root"
+for d in "$CACHE"/debs/*.deb; do dpkg -x "$d" "$OUT/x"; done
+KV=$(ls "$OUT/x/lib/modules")
+cp "$OUT/x/boot/vmlinuz-$KV" "$OUT/vmlinuz"
+depmod -b "$OUT/x" "$KV"
+
+R=$OUT/root
+mkdir -p "$R/bin" "$R/sbin" "$R/usr/bin" "$R/usr/sbin" "$R/etc" "$R/proc" "$R/sys" "$R/dev" \
+	"$R/tmp" "$R/run" "$R/host" "$R/ref" "$R/lib/x86_64-linux-gnu" "$R/lib64" "$R/var/run"
+cp /bin/busybox "$R/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"
+done
+
+# Kernel modules: the closure of what the tests need, then depmod.
+mods="ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh
+ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_ftp ip_vs_pe_sip veth bridge dummy
+9p 9pnet_virtio virtio_pci crc32c_generic nf_conntrack ipip ip6_tunnel fou fou6 ip_gre"
+for m in $mods; do
+	modprobe -d "$OUT/x" -S "$KV" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'
+done | sort -u | while read -r f; do
+	rel=${f#"$OUT/x/"}
+	mkdir -p "$R/$(dirname "$rel")"
+	cp "$f" "$R/$rel"
+done
+cp "$OUT/x/lib/modules/$KV/modules.order" "$OUT/x/lib/modules/$KV/modules.builtin"* "$R/lib/modules/$KV/"
+depmod -b "$R" "$KV"
+
+# Reference ipvsadm 1.31 and its libraries; iproute2 from the host (same Debian release).
+cp "$OUT/x/sbin/ipvsadm" "$R/ref/ipvsadm"
+for d in "$OUT/x/lib/x86_64-linux-gnu" "$OUT/x/usr/lib/x86_64-linux-gnu"; do
+	[ -d "$d" ] && cp -a "$d/"* "$R/lib/x86_64-linux-gnu/"
+done
+cp "$(command -v ip)" "$R/sbin/ip"
+for b in "$R/ref/ipvsadm" "$R/sbin/ip"; do
+	LD_LIBRARY_PATH="$R/lib/x86_64-linux-gnu" ldd "$b" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}'
+done | sort -u | while read -r l; do
+	case $l in "$R"/*) continue ;; esac
+	case $l in
+	/lib64/*) cp -L "$l" "$R/lib64/" ;;
+	*) cp -L "$l" "$R/lib/x86_64-linux-gnu/" ;;
+	esac
+done
+[ -f /etc/services ] && cp /etc/services "$R/etc/services"
+[ -f /etc/protocols ] && cp /etc/protocols "$R/etc/protocols"
+cp "$HERE/init" "$R/init"
+chmod +x "$R/init"
+(cd "$R" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT/initrd.gz"
+rm -rf "$OUT/x"
+echo "$stamp" > "$OUT/stamp"

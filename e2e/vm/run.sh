@@ -1,0 +1,32 @@
+#!/bin/sh
+# run.sh CMD [ARG...]: boot the test VM (Debian kernel, TCG) with the repository
+# shared at /host, run CMD there (cwd /host), and exit with its status.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CACHE=${CACHE:-$ROOT/.cache}
+export CACHE
+"$HERE/fetch.sh"
+"$HERE/mkinitrd.sh"
+log=$(mktemp)
+# The job goes through the share as a script: the kernel command line cannot carry quoting.
+mkdir -p "$CACHE/jobs"
+job=$(mktemp -p "$CACHE/jobs" job.XXXXXX)
+trap 'rm -f "$log" "$job"' EXIT
+{
+	echo 'set -e'
+	for a in "$@"; do
+		printf "'%s' " "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")"
+	done
+	echo
+} > "$job"
+qemu-system-x86_64 -accel tcg -m "${VM_MEM:-2048}" -smp "${VM_CPUS:-2}" \
+	-kernel "$CACHE/vm/vmlinuz" -initrd "$CACHE/vm/initrd.gz" \
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 -- sh /host/${job#"$ROOT/"}" \
+	-virtfs local,path="$ROOT",mount_tag=host,security_model=none,id=host \
+	-nographic -no-reboot -nodefaults -serial stdio -monitor none \
+	2>&1 | tr -d '\r' | sed -u -e 's/\x1b[[?0-9;]*[a-zA-Z]//g' -e 's/^c//' \
+	| tee "$log" | grep --line-buffered -v -e '^VMEXIT=' -e '^SeaBIOS' -e '^Booting from ROM' -e 'reboot: Power down'
+rc=$(sed -n 's/^VMEXIT=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
+[ -n "$rc" ] || { echo "run.sh: VM ended without an exit status" >&2; exit 125; }
+exit "$rc"

@@ -1,0 +1,3 @@
+module github.com/lvsgo/ipvsadm
+
+go 1.26.8

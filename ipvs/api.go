@@ -1,0 +1,47 @@
+package ipvs
+
+// This file fixes the Client's API; the netlink work lives in client.go.
+// Callers (cmd/) code against these signatures.
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+)
+
+// Error is a failed IPVS netlink operation. Errno is the raw kernel errno
+// (e.g. syscall.EEXIST) so the front end can print ipvsadm's message for it.
+type Error struct {
+	Op    string // e.g. "NEW_SERVICE"
+	Errno syscall.Errno
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("ipvs %s: %s", e.Op, e.Errno.Error()) }
+func (e *Error) Unwrap() error { return e.Errno }
+
+// ErrNotAvailable is returned by Open when the kernel has no IPVS family even
+// after trying to load the ip_vs module.
+var ErrNotAvailable = errors.New("ipvs: IP Virtual Server is not available in this kernel")
+
+// API is the set of operations the ipvsadm front end needs. *Client
+// implements it; tests may fake it.
+type API interface {
+	Info() (Info, error)
+	Services() ([]Service, error)
+	Service(key Service) (Service, error) // GET_SERVICE for one key
+	Destinations(svc Service) ([]Destination, error)
+	NewService(svc Service) error
+	UpdateService(svc Service) error
+	DelService(svc Service) error
+	Flush() error
+	Zero(svc *Service) error // nil: all services
+	NewDestination(svc Service, d Destination) error
+	UpdateDestination(svc Service, d Destination) error
+	DelDestination(svc Service, d Destination) error
+	Timeouts() (Timeouts, error)
+	SetTimeouts(t Timeouts) error
+	Daemons() ([]Daemon, error)
+	NewDaemon(d Daemon) error
+	DelDaemon(d Daemon) error
+	Close() error
+}
