@@ -5,9 +5,15 @@ package main
 import (
 	"os"
 
+	"github.com/lvsgo/ipvsadm/arpprep"
 	"github.com/lvsgo/ipvsadm/cmd"
 )
 
 func main() {
+	// Subcommands are words ipvsadm 1.31 would reject as an argument in
+	// first place, so the ipvsadm grammar itself stays untouched.
+	if len(os.Args) > 1 && os.Args[1] == "arp-prep" {
+		os.Exit(arpprep.Main(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	os.Exit(cmd.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

@@ -8,6 +8,10 @@ import (
 	"strings"
 )
 
+// ErrNotExist is wrapped by Read and Write when the parameter does not
+// exist (no such interface, or a key the kernel does not have).
+var ErrNotExist = errors.New("no such parameter")
+
 // DefaultRoot is where the kernel exposes its parameters.
 const DefaultRoot = "/proc/sys"
 
@@ -158,7 +162,7 @@ func (f FS) Read(k Key) (string, error) {
 	b, err := os.ReadFile(p)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("sysctl %s: no such parameter", k)
+			return "", fmt.Errorf("sysctl %s: %w", k, ErrNotExist)
 		}
 		return "", fmt.Errorf("sysctl %s: %v", k, errors.Unwrap(err))
 	}
@@ -180,7 +184,7 @@ func (f FS) Write(k Key, value string) error {
 	fh, err := os.OpenFile(p, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("sysctl %s: no such parameter", k)
+			return fmt.Errorf("sysctl %s: %w", k, ErrNotExist)
 		}
 		return fmt.Errorf("sysctl %s: %v", k, errors.Unwrap(err))
 	}
@@ -192,4 +196,35 @@ func (f FS) Write(k Key, value string) error {
 		return fmt.Errorf("sysctl %s: %v", k, errors.Unwrap(err))
 	}
 	return nil
+}
+
+// MarshalText gives the dotted notation, so a Key can be stored as JSON.
+func (k Key) MarshalText() ([]byte, error) {
+	if err := k.Valid(); err != nil {
+		return nil, err
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText parses and validates the dotted notation.
+func (k *Key) UnmarshalText(b []byte) error {
+	v, err := ParseKey(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
+// Equal reports whether k and o name the same parameter.
+func (k Key) Equal(o Key) bool {
+	if len(k) != len(o) {
+		return false
+	}
+	for i := range k {
+		if k[i] != o[i] {
+			return false
+		}
+	}
+	return true
 }

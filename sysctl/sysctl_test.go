@@ -1,6 +1,7 @@
 package sysctl
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,7 +139,7 @@ func TestFSReadWrite(t *testing.T) {
 	}
 	// Never creates a parameter.
 	k2, _ := IPv4Conf("eth1", ARPIgnore)
-	if err := fs.Write(k2, "1"); err == nil || !strings.Contains(err.Error(), "no such parameter") {
+	if err := fs.Write(k2, "1"); !errors.Is(err, ErrNotExist) {
 		t.Errorf("Write(missing) = %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(root, "net", "ipv4", "conf", "eth1")); err == nil {
@@ -152,5 +153,23 @@ func TestFSReadWrite(t *testing.T) {
 	// Traversal is impossible even for reads.
 	if _, err := fs.Read(Key{"..", "etc", "passwd"}); err == nil {
 		t.Error("Read(../etc/passwd) succeeded")
+	}
+}
+
+func TestKeyText(t *testing.T) {
+	k := Key{"net", "ipv4", "conf", "eth0.7", "arp_ignore"}
+	b, err := k.MarshalText()
+	if err != nil || string(b) != "net.ipv4.conf.eth0/7.arp_ignore" {
+		t.Fatalf("MarshalText = %q, %v", b, err)
+	}
+	var back Key
+	if err := back.UnmarshalText(b); err != nil || !back.Equal(k) {
+		t.Fatalf("UnmarshalText = %q, %v", back, err)
+	}
+	if err := back.UnmarshalText([]byte("net.ipv4.conf....x")); err == nil {
+		t.Error("UnmarshalText accepted an empty segment")
+	}
+	if _, err := (Key{"a", ".."}).MarshalText(); err == nil {
+		t.Error("MarshalText accepted ..")
 	}
 }
