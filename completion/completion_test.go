@@ -1,0 +1,255 @@
+package completion
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// complete sources the bash script, sets COMP_WORDS/COMP_CWORD to words
+// (the last one being completed), calls the completion function the
+// script registered for words[0], and returns COMPREPLY, sorted.
+func complete(t *testing.T, script string, words ...string) []string {
+	t.Helper()
+	var q []string
+	for _, w := range words {
+		q = append(q, "'"+strings.ReplaceAll(w, "'", `'\''`)+"'")
+	}
+	// Like bash, look the compspec up by the command's base name.
+	prog := `source "$1" || exit 9
+COMP_WORDS=(` + strings.Join(q, " ") + `)
+COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+fn=$(complete -p "${COMP_WORDS[0]##*/}" | sed -n 's/.*-F \([^ ]*\) .*/\1/p')
+[ -n "$fn" ] || exit 8
+"$fn" || exit 7
+printf '%s\n' "${COMPREPLY[@]}"
+`
+	cmd := exec.Command("bash", "--norc", "--noprofile", "-c", prog, "bash", script)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("completing %q: %v, stderr: %s", words, err, stderr.String())
+	}
+	got := strings.Fields(string(out))
+	sort.Strings(got)
+	return got
+}
+
+func writeScript(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ipvsadm")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBashSyntax(t *testing.T) {
+	out, err := exec.Command("bash", "-n", writeScript(t, Bash())).CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Fatalf("bash -n: %v\n%s", err, out)
+	}
+}
+
+func sorted(s ...string) []string {
+	s = append([]string(nil), s...)
+	sort.Strings(s)
+	return s
+}
+
+func TestBashCompletes(t *testing.T) {
+	script := writeScript(t, Bash())
+	schedulers := sorted(Schedulers...)
+	for _, tc := range []struct {
+		words []string
+		want  []string
+	}{
+		{[]string{"ipvsadm", "--sch"}, []string{"--sched-flags", "--scheduler"}},
+		{[]string{"ipvsadm", "--schedu"}, []string{"--scheduler"}},
+				{[]string{"ipvsadm", "--tun-"}, sorted("--tun-info", "--tun-type", "--tun-port", "--tun-nocsum", "--tun-csum", "--tun-remcsum")},
+		{[]string{"ipvsadm", "--add-s"}, sorted("--add-service", "--add-server")},
+		{[]string{"ipvsadm", "--js"}, []string{"--json"}},
+		{[]string{"ipvsadm", "-A", "-t", "10.0.0.1:80", "-s", ""}, schedulers},
+		{[]string{"ipvsadm", "-A", "-t", "10.0.0.1:80", "--scheduler", "wl"}, []string{"wlc"}},
+		{[]string{"ipvsadm", "-A", "-t", "10.0.0.1:80", "-s", "lb"}, []string{"lblc", "lblcr"}},
+		// --opt=value, split by COMP_WORDBREAKS or not.
+		{[]string{"ipvsadm", "-A", "--scheduler=s"}, sorted("--scheduler=sh", "--scheduler=sed")},
+		{[]string{"ipvsadm", "-A", "--scheduler", "=", "s"}, sorted("sh", "sed")},
+		{[]string{"ipvsadm", "-A", "--scheduler", "="}, schedulers},
+		{[]string{"ipvsadm", "-A", "--pe", ""}, []string{"sip"}},
+		{[]string{"ipvsadm", "-a", "--tun-type", ""}, sorted(TunnelTypes...)},
+		{[]string{"ipvsadm", "--start-daemon", ""}, []string{"backup", "master"}},
+		{[]string{"ipvsadm", "--stop-daemon", "m"}, []string{"master"}},
+		{[]string{"ipvsadm", "-A", "-b", "sh-"}, []string{"sh-fallback", "sh-port"}},
+		{[]string{"ipvsadm", "-A", "-b", "sh-port,mh-f"}, []string{"sh-port,mh-fallback"}},
+		// -p's timeout is optional: options may follow it.
+		{[]string{"ipvsadm", "-A", "-p", "--sc"}, sorted("--scheduler", "--sched-flags", "--sctp-service")},
+		{[]string{"ipvsadm", "-A", "-p", ""}, nil},
+		{[]string{"ipvsadm", "-a", "-w", ""}, nil},
+		{[]string{"ipvsadm", ""}, []string{"apply", "arp-prep", "completion"}},
+		{[]string{"ipvsadm", "ar"}, []string{"arp-prep"}},
+		{[]string{"ipvsadm", "--netns", "blue", "a"}, []string{"apply", "arp-prep"}},
+		{[]string{"ipvsadm", "-L", ""}, nil},
+		{[]string{"ipvsadm", "arp-prep", "--"}, sorted("--dev", "--remove", "--check", "--dry-run", "--all-interfaces", "--json")},
+		{[]string{"ipvsadm", "arp-prep", "--dev", "l"}, []string{"lo"}},
+		{[]string{"ipvsadm", "--netns", "blue", "arp-prep", "--c"}, []string{"--check"}},
+		{[]string{"ipvsadm", "apply", "--d"}, []string{"--dry-run"}},
+		{[]string{"ipvsadm", "completion", ""}, []string{"bash", "zsh"}},
+		{[]string{"ipvsadm", "completion", "z"}, []string{"zsh"}},
+		{[]string{"ipvsadm", "completion", "zsh", ""}, nil},
+		{[]string{"ipvsadm-save", "-"}, []string{"-n"}},
+		{[]string{"/sbin/ipvsadm-save", ""}, []string{"-n"}},
+		{[]string{"ipvsadm-restore", "-"}, nil},
+	} {
+		got := complete(t, script, tc.words...)
+		if !reflect.DeepEqual(got, tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+			t.Errorf("complete %q = %q, want %q", tc.words, got, tc.want)
+		}
+	}
+}
+
+func TestBashCompletesFiles(t *testing.T) {
+	script := writeScript(t, Bash())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "lvs.rules"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := complete(t, script, "ipvsadm", "apply", filepath.Join(dir, "lvs"))
+	want := []string{filepath.Join(dir, "lvs.rules")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("apply file = %q, want %q", got, want)
+	}
+	got = complete(t, script, "ipvsadm", "apply", "-")
+	if !contains(got, "-") {
+		t.Errorf("apply - = %q, want it to offer - (standard input)", got)
+	}
+}
+
+// Every option of the table is offered for "-" and for "--" and its
+// first letters.
+func TestBashOffersEveryOption(t *testing.T) {
+	script := writeScript(t, Bash())
+	all := complete(t, script, "ipvsadm", "-")
+	for _, o := range Options {
+		for _, f := range o.Forms() {
+			if !contains(all, f) {
+				t.Errorf("%s not offered for -", f)
+			}
+		}
+	}
+	for _, s := range Subcommands {
+		all := complete(t, script, "ipvsadm", s.Name, "-")
+		for _, o := range s.Options {
+			if !contains(all, "--"+o.Long) {
+				t.Errorf("%s --%s not offered for -", s.Name, o.Long)
+			}
+		}
+	}
+}
+
+func contains(s []string, x string) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestZshSyntax(t *testing.T) {
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		t.Skip("zsh not installed (apt-get install zsh); structure is checked by TestZshStructure")
+	}
+	out, err := exec.Command(zsh, "-n", writeScript(t, Zsh())).CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Fatalf("zsh -n: %v\n%s", err, out)
+	}
+}
+
+// The zsh script names every option, value and subcommand of the table.
+func TestZshStructure(t *testing.T) {
+	z := Zsh()
+	if !strings.HasPrefix(z, "#compdef ipvsadm ipvsadm-save ipvsadm-restore\n") {
+		t.Errorf("zsh script does not start with the #compdef line")
+	}
+	for _, o := range Options {
+		for _, f := range o.Forms() {
+			if !strings.Contains(z, f) {
+				t.Errorf("zsh script lacks %s", f)
+			}
+		}
+	}
+	for _, s := range Subcommands {
+		if !strings.Contains(z, "\n    "+s.Name+")\n") {
+			t.Errorf("zsh script has no case for %s", s.Name)
+		}
+		for _, o := range s.Options {
+			if !strings.Contains(z, "'(--"+o.Long+")'--"+o.Long) {
+				t.Errorf("zsh script lacks %s --%s", s.Name, o.Long)
+			}
+		}
+	}
+	for _, list := range [][]string{Schedulers, PersistenceEngines, TunnelTypes, DaemonStates} {
+		if !strings.Contains(z, "("+strings.Join(list, " ")+")") {
+			t.Errorf("zsh script lacks the value list %v", list)
+		}
+	}
+	if !strings.Contains(z, "_sequence compadd - "+strings.Join(SchedFlagNames, " ")) {
+		t.Errorf("zsh script lacks the sched flags")
+	}
+}
+
+func TestMain_(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		status     int
+		out, err   string
+		outPrefix  string
+		errNonzero bool
+	}{
+		{args: []string{"completion", "bash"}, out: Bash()},
+		{args: []string{"completion", "zsh"}, out: Zsh()},
+		{args: []string{"completion", "fish"}, status: 2, err: "ipvsadm completion: unknown shell \"fish\" (want bash or zsh)\n"},
+		{args: []string{"completion"}, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
+		{args: []string{"completion", "bash", "zsh"}, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
+		{args: []string{"completion", "--help"}, out: "usage: ipvsadm completion bash|zsh\n"},
+	} {
+		var out, errb bytes.Buffer
+		st := Main(tc.args, &out, &errb)
+		if st != tc.status || out.String() != tc.out || errb.String() != tc.err {
+			t.Errorf("Main(%q) = %d, stdout %.40q, stderr %q; want %d, %.40q, %q",
+				tc.args, st, out.String(), errb.String(), tc.status, tc.out, tc.err)
+		}
+	}
+}
+
+// The table itself: forms are unique, and every valued option says what
+// its value is called.
+func TestTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, o := range Options {
+		if o.Value != None && o.Arg == "" {
+			t.Errorf("--%s takes a value but has no Arg name", o.Long)
+		}
+		if o.Help == "" {
+			t.Errorf("--%s has no help", o.Long)
+		}
+		if o.Short != 0 {
+			f := "-" + string(o.Short)
+			if seen[f] {
+				t.Errorf("%s twice", f)
+			}
+			seen[f] = true
+		}
+	}
+	if len(Schedulers) != 13 {
+		t.Errorf("%d schedulers, want the kernel's 13", len(Schedulers))
+	}
+}
