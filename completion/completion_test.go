@@ -72,7 +72,7 @@ func TestBashCompletes(t *testing.T) {
 	}{
 		{[]string{"ipvsadm", "--sch"}, []string{"--sched-flags", "--scheduler"}},
 		{[]string{"ipvsadm", "--schedu"}, []string{"--scheduler"}},
-				{[]string{"ipvsadm", "--tun-"}, sorted("--tun-info", "--tun-type", "--tun-port", "--tun-nocsum", "--tun-csum", "--tun-remcsum")},
+		{[]string{"ipvsadm", "--tun-"}, sorted("--tun-info", "--tun-type", "--tun-port", "--tun-nocsum", "--tun-csum", "--tun-remcsum")},
 		{[]string{"ipvsadm", "--add-s"}, sorted("--add-service", "--add-server")},
 		{[]string{"ipvsadm", "--js"}, []string{"--json"}},
 		{[]string{"ipvsadm", "-A", "-t", "10.0.0.1:80", "-s", ""}, schedulers},
