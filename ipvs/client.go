@@ -1,0 +1,387 @@
+package ipvs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+
+	"github.com/mdlayher/genetlink"
+	"github.com/mdlayher/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Client talks to the kernel's IPVS generic netlink family. It is safe for
+// concurrent use; requests are serialized.
+type Client struct {
+	mu     sync.Mutex
+	nl     *netlink.Conn
+	family uint16
+	info   Info
+	buf    []byte // request payload scratch
+}
+
+var _ API = (*Client)(nil)
+
+// OpenError is returned by Open when IPVS cannot be initialized. Errno is
+// the errno ipvsadm reports in "Can't initialize ipvs: ..." for the same
+// situation. Without the IPVS family (no ip_vs module) it unwraps to
+// ErrNotAvailable as well as to Errno.
+type OpenError struct {
+	Errno   syscall.Errno
+	Missing bool // no IPVS netlink family, even after modprobe
+	Err     error
+}
+
+func (e *OpenError) Error() string {
+	if e.Missing {
+		return fmt.Sprintf("ipvs: can't initialize: %v (%v)", ErrNotAvailable, e.Errno.Error())
+	}
+	return fmt.Sprintf("ipvs: can't initialize: %v", e.Err)
+}
+
+func (e *OpenError) Unwrap() []error {
+	if e.Missing {
+		return []error{ErrNotAvailable, e.Errno}
+	}
+	return []error{e.Err, e.Errno}
+}
+
+// Open connects to IPVS in the current network namespace. Like ipvsadm it
+// asks the kernel for GET_INFO; if that fails it runs
+// `/sbin/modprobe -- ip_vs` once and tries again.
+func Open() (*Client, error) {
+	return open(0)
+}
+
+// OpenNetns is Open in the network namespace given by an open file
+// descriptor (e.g. of /run/netns/NAME).
+func OpenNetns(fd int) (*Client, error) {
+	return open(fd)
+}
+
+func open(netns int) (*Client, error) {
+	c, err := dial(netns)
+	if err == nil {
+		return c, nil
+	}
+	// ipvsadm: if init fails, try modprobe; if that fails too, report the
+	// errno of the first attempt.
+	if modprobe() != nil {
+		return nil, err
+	}
+	c, err = dial(netns)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// modprobe runs modprobe as ipvsadm does: same argv, stdio inherited.
+func modprobe() error {
+	cmd := exec.Command("/sbin/modprobe", "--", "ip_vs")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+func dial(netns int) (*Client, error) {
+	nl, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: netns})
+	if err != nil {
+		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
+	}
+	f, err := genetlink.NewConn(nl).GetFamily(genlName)
+	if err != nil {
+		nl.Close()
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &OpenError{Errno: legacyErrno(), Missing: true, Err: err}
+		}
+		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
+	}
+	c := &Client{nl: nl, family: f.ID}
+	in, err := c.Info()
+	if err != nil {
+		nl.Close()
+		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
+	}
+	c.info = in
+	return c, nil
+}
+
+// legacyErrno is the errno ipvsadm ends up with when the netlink family is
+// missing: libipvs then falls back to a raw socket and the old
+// IP_VS_SO_GET_INFO getsockopt, and it is that call's errno that gets
+// printed (ENOPROTOOPT as root without ip_vs, EPERM for other users).
+func legacyErrno() syscall.Errno {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW, unix.IPPROTO_RAW)
+	if err != nil {
+		return errnoOf(err, syscall.EPERM)
+	}
+	defer unix.Close(fd)
+	const ipVSSOGetInfo = 64 + 1024 + 64 + 1 // IP_VS_BASE_CTL + 1
+	var info [12]byte                         // struct ip_vs_getinfo
+	l := uint32(len(info))
+	_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), unix.IPPROTO_IP, ipVSSOGetInfo,
+		uintptr(unsafePointer(&info[0])), uintptr(unsafePointer(&l)), 0)
+	if e != 0 {
+		return e
+	}
+	// The old interface answers but netlink does not: nothing we can drive.
+	return syscall.ENOPROTOOPT
+}
+
+func errnoOf(err error, def syscall.Errno) syscall.Errno {
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		return en
+	}
+	return def
+}
+
+// Close closes the netlink socket.
+func (c *Client) Close() error { return c.nl.Close() }
+
+// CachedInfo is the GET_INFO answer read by Open.
+func (c *Client) CachedInfo() Info { return c.info }
+
+// kernelErr turns a netlink failure of cmd into *Error when it carries an
+// errno.
+func kernelErr(cmd uint8, err error) error {
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		return &Error{Op: cmdName(cmd), Errno: en}
+	}
+	return fmt.Errorf("ipvs %s: %w", cmdName(cmd), err)
+}
+
+func (c *Client) message(payload []byte, flags netlink.HeaderFlags) netlink.Message {
+	return netlink.Message{
+		Header: netlink.Header{Type: netlink.HeaderType(c.family), Flags: netlink.Request | flags},
+		Data:   payload,
+	}
+}
+
+// do sends one request that changes state and waits for its ACK.
+func (c *Client) do(cmd uint8, payload []byte) error {
+	req, err := c.nl.Send(c.message(payload, netlink.Acknowledge))
+	if err != nil {
+		return kernelErr(cmd, err)
+	}
+	for {
+		msgs, err := c.nl.Receive()
+		if err != nil {
+			var oe *netlink.OpError
+			if errors.As(err, &oe) && oe.Sequence != 0 && oe.Sequence != req.Header.Sequence {
+				continue // a stale answer to an earlier request
+			}
+			return kernelErr(cmd, err)
+		}
+		for _, m := range msgs {
+			if m.Header.Sequence == req.Header.Sequence && m.Header.Type == netlink.Error {
+				return nil
+			}
+		}
+	}
+}
+
+// get sends a request and calls fn with the attributes of each reply
+// (after the genl header): one reply, or all of a dump.
+func (c *Client) get(cmd uint8, payload []byte, dump bool, fn func(b []byte) error) error {
+	var flags netlink.HeaderFlags
+	if dump {
+		flags = netlink.Dump
+	}
+	req, err := c.nl.Send(c.message(payload, flags))
+	if err != nil {
+		return kernelErr(cmd, err)
+	}
+	var ferr error
+	for {
+		got := false
+		for m, err := range c.nl.ReceiveIter() {
+			if err != nil {
+				var oe *netlink.OpError
+				if errors.As(err, &oe) && oe.Sequence != 0 && oe.Sequence != req.Header.Sequence {
+					break // stale; receive again
+				}
+				return kernelErr(cmd, err)
+			}
+			if m.Header.Sequence != req.Header.Sequence {
+				continue
+			}
+			got = true
+			if ferr != nil || m.Header.Type != netlink.HeaderType(c.family) {
+				continue
+			}
+			if len(m.Data) < 4 {
+				ferr = errMalformed
+				continue
+			}
+			ferr = fn(m.Data[4:])
+		}
+		if got {
+			return ferr
+		}
+	}
+}
+
+// Info reports the IPVS version and connection table size (GET_INFO).
+func (c *Client) Info() (Info, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var in Info
+	err := c.get(cmdGetInfo, encodeBare(c.buf, cmdGetInfo), false, func(b []byte) error {
+		return decodeInfo(b, &in)
+	})
+	return in, err
+}
+
+// EachService calls fn for every virtual service, as the dump streams in.
+// The *Service is reused between calls.
+func (c *Client) EachService(fn func(*Service) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var s Service
+	return c.get(cmdGetService, encodeBare(c.buf, cmdGetService), true, func(b []byte) error {
+		if err := decodeService(b, &s); err != nil {
+			return err
+		}
+		return fn(&s)
+	})
+}
+
+// Services lists all virtual services (GET_SERVICE dump), in kernel order.
+func (c *Client) Services() ([]Service, error) {
+	var out []Service
+	err := c.EachService(func(s *Service) error {
+		out = append(out, *s)
+		return nil
+	})
+	return out, err
+}
+
+// Service looks up one service by its key (family and fwmark, or family,
+// protocol, address and port), as `ipvsadm -L -t VIP` does.
+func (c *Client) Service(key Service) (Service, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var s Service
+	err := c.get(cmdGetService, encodeGetService(c.buf, &key), false, func(b []byte) error {
+		return decodeService(b, &s)
+	})
+	return s, err
+}
+
+// EachDestination calls fn for every destination of svc as the dump streams
+// in. The *Destination is reused between calls.
+func (c *Client) EachDestination(svc Service, fn func(*Destination) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var d Destination
+	return c.get(cmdGetDest, encodeGetDests(c.buf, &svc), true, func(b []byte) error {
+		if err := decodeDest(b, svc.Family, &d); err != nil {
+			return err
+		}
+		return fn(&d)
+	})
+}
+
+// Destinations lists svc's real servers (GET_DEST dump), in kernel order.
+func (c *Client) Destinations(svc Service) ([]Destination, error) {
+	var out []Destination
+	err := c.EachDestination(svc, func(d *Destination) error {
+		out = append(out, *d)
+		return nil
+	})
+	return out, err
+}
+
+// Exec performs one change and waits for the kernel's answer.
+func (c *Client) Exec(op *Op) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cmd, b, ok := encodeOp(c.buf, op)
+	if !ok {
+		return fmt.Errorf("ipvs: unknown op kind %d", op.Kind)
+	}
+	c.buf = b[:0]
+	return c.do(cmd, b)
+}
+
+func (c *Client) NewService(svc Service) error {
+	return c.Exec(&Op{Kind: OpNewService, Service: svc})
+}
+
+func (c *Client) UpdateService(svc Service) error {
+	return c.Exec(&Op{Kind: OpUpdateService, Service: svc})
+}
+
+func (c *Client) DelService(svc Service) error {
+	return c.Exec(&Op{Kind: OpDelService, Service: svc})
+}
+
+// Flush removes all virtual services.
+func (c *Client) Flush() error { return c.Exec(&Op{Kind: OpFlush}) }
+
+// Zero clears the counters of svc, or of every service when svc is nil (or
+// has no key, as libipvs decides).
+func (c *Client) Zero(svc *Service) error {
+	op := Op{Kind: OpZero}
+	if svc != nil {
+		op.Service = *svc
+	}
+	return c.Exec(&op)
+}
+
+func (c *Client) NewDestination(svc Service, d Destination) error {
+	return c.Exec(&Op{Kind: OpNewDest, Service: svc, Dest: d})
+}
+
+func (c *Client) UpdateDestination(svc Service, d Destination) error {
+	return c.Exec(&Op{Kind: OpUpdateDest, Service: svc, Dest: d})
+}
+
+func (c *Client) DelDestination(svc Service, d Destination) error {
+	return c.Exec(&Op{Kind: OpDelDest, Service: svc, Dest: d})
+}
+
+// Timeouts reads the tcp, tcpfin and udp timeouts (GET_CONFIG).
+func (c *Client) Timeouts() (Timeouts, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var t Timeouts
+	err := c.get(cmdGetConfig, encodeBare(c.buf, cmdGetConfig), false, func(b []byte) error {
+		return decodeTimeouts(b, &t)
+	})
+	return t, err
+}
+
+// SetTimeouts sets the timeouts; zero fields are left unchanged by the kernel.
+func (c *Client) SetTimeouts(t Timeouts) error {
+	return c.Exec(&Op{Kind: OpSetTimeouts, Timeouts: t})
+}
+
+// Daemons lists the running sync daemons (master first, then backup).
+func (c *Client) Daemons() ([]Daemon, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Daemon
+	err := c.get(cmdGetDaemon, encodeBare(c.buf, cmdGetDaemon), true, func(b []byte) error {
+		var d Daemon
+		if err := decodeDaemon(b, &d); err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+func (c *Client) NewDaemon(d Daemon) error {
+	return c.Exec(&Op{Kind: OpNewDaemon, Daemon: d})
+}
+
+func (c *Client) DelDaemon(d Daemon) error {
+	return c.Exec(&Op{Kind: OpDelDaemon, Daemon: d})
+}
