@@ -120,7 +120,7 @@ func legacyErrno() syscall.Errno {
 	}
 	defer unix.Close(fd)
 	const ipVSSOGetInfo = 64 + 1024 + 64 + 1 // IP_VS_BASE_CTL + 1
-	var info [12]byte                         // struct ip_vs_getinfo
+	var info [12]byte                        // struct ip_vs_getinfo
 	l := uint32(len(info))
 	_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), unix.IPPROTO_IP, ipVSSOGetInfo,
 		uintptr(unsafePointer(&info[0])), uintptr(unsafePointer(&l)), 0)
