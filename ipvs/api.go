@@ -11,6 +11,10 @@ import (
 
 // Error is a failed IPVS netlink operation. Errno is the raw kernel errno
 // (e.g. syscall.EEXIST) so the front end can print ipvsadm's message for it.
+// Op is the kernel's command name without IPVS_CMD_: NEW_SERVICE,
+// SET_SERVICE, DEL_SERVICE, GET_SERVICE, NEW_DEST, SET_DEST, DEL_DEST,
+// GET_DEST, NEW_DAEMON, DEL_DAEMON, GET_DAEMON, SET_CONFIG (timeouts),
+// GET_CONFIG, GET_INFO, ZERO, FLUSH.
 type Error struct {
 	Op    string // e.g. "NEW_SERVICE"
 	Errno syscall.Errno

@@ -85,9 +85,12 @@ type Service struct {
 	Scheduler string
 	Flags     uint32 // Svc* flags
 	Timeout   uint32 // persistence timeout, seconds
-	Netmask   uint32 // persistence netmask (IPv4 mask bits as a uint32 in network order, IPv6 prefix length)
-	PEName    string // persistence engine, e.g. "sip"
-	Stats     Stats
+	// Netmask is the persistence netmask. IPv4: the mask with its first
+	// octet in the high byte (255.255.255.0 is 0xffffff00; ipvsadm's
+	// default is 0xffffffff). IPv6: the prefix length (default 128).
+	Netmask uint32
+	PEName  string // persistence engine, e.g. "sip"
+	Stats   Stats
 }
 
 // Destination is a real server of a service.
