@@ -101,6 +101,11 @@ type Exit struct {
 	Status int
 	Stdout string
 	Stderr string
+	// Return marks an error after which ipvsadm's parse_options returns
+	// -1 instead of exiting (popt errors past the first option, e.g.
+	// "-s: missing argument"): under -R the following lines still run.
+	// Status is then 255, what the -1 becomes when it is the last word.
+	Return bool
 }
 
 func (e *Exit) Error() string {
