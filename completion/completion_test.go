@@ -96,7 +96,7 @@ func TestBashCompletes(t *testing.T) {
 		{[]string{"ipvsadm", "ar"}, []string{"arp-prep"}},
 		{[]string{"ipvsadm", "--netns", "blue", "a"}, []string{"apply", "arp-prep"}},
 		{[]string{"ipvsadm", "-L", ""}, nil},
-		{[]string{"ipvsadm", "arp-prep", "--"}, sorted("--dev", "--remove", "--check", "--dry-run", "--all-interfaces", "--json")},
+		{[]string{"ipvsadm", "arp-prep", "--"}, sorted("--dev", "--remove", "--check", "--dry-run", "--all-interfaces", "--json", "--help")},
 		{[]string{"ipvsadm", "arp-prep", "--dev", "l"}, []string{"lo"}},
 		{[]string{"ipvsadm", "--netns", "blue", "arp-prep", "--c"}, []string{"--check"}},
 		{[]string{"ipvsadm", "apply", "--d"}, []string{"--dry-run"}},
@@ -146,8 +146,10 @@ func TestBashOffersEveryOption(t *testing.T) {
 	for _, s := range Subcommands {
 		all := complete(t, script, "ipvsadm", s.Name, "-")
 		for _, o := range s.Options {
-			if !contains(all, "--"+o.Long) {
-				t.Errorf("%s --%s not offered for -", s.Name, o.Long)
+			for _, f := range o.Forms() {
+				if !contains(all, f) {
+					t.Errorf("%s %s not offered for -", s.Name, f)
+				}
 			}
 		}
 	}
@@ -187,12 +189,18 @@ func TestZshStructure(t *testing.T) {
 		}
 	}
 	for _, s := range Subcommands {
-		if !strings.Contains(z, "\n    "+s.Name+")\n") {
+		start := strings.Index(z, "\n    "+s.Name+")\n")
+		if start < 0 {
 			t.Errorf("zsh script has no case for %s", s.Name)
+			continue
 		}
+		section := z[start:]
+		section = section[:strings.Index(section, "return ;;")]
 		for _, o := range s.Options {
-			if !strings.Contains(z, "'(--"+o.Long+")'--"+o.Long) {
-				t.Errorf("zsh script lacks %s --%s", s.Name, o.Long)
+			for _, f := range o.Forms() {
+				if !strings.Contains(section, f) {
+					t.Errorf("zsh script lacks %s %s", s.Name, f)
+				}
 			}
 		}
 	}

@@ -136,15 +136,16 @@ type Subcommand struct {
 var Subcommands = []Subcommand{
 	{
 		Name: "arp-prep",
-		Args: "[vip...]",
+		Args: "vip...",
 		Help: "prepare a direct-routing real server",
 		Options: []Option{
-			{Long: "dev", Value: Interface, Arg: "interface", Help: "interface to hold the VIPs and ARP settings"},
-			{Long: "remove", Help: "undo the preparation"},
-			{Long: "check", Help: "only report whether the host is prepared"},
-			{Long: "dry-run", Help: "print the changes without making them"},
-			{Long: "all-interfaces", Help: "set the ARP sysctls on every interface"},
-			{Long: "json", Help: "report as JSON"},
+			{Long: "dev", Value: Interface, Arg: "interface", Help: "interface whose ARP behaviour to set"},
+			{Long: "all-interfaces", Help: "set the ARP behaviour on every non-loopback interface"},
+			{Long: "remove", Help: "remove the VIPs; restore the sysctls when none is left"},
+			{Long: "check", Help: "change nothing; report each item as ok or wrong"},
+			{Long: "json", Help: "--check output as JSON"},
+			{Long: "dry-run", Help: "print the equivalent sysctl and ip commands, change nothing"},
+			{Long: "help", Short: 'h', Help: "print the usage"},
 		},
 	},
 	{
