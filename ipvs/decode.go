@@ -408,3 +408,20 @@ func decodeInfo(b []byte, in *Info) error {
 	}
 	return nil
 }
+
+// DestView returns s as ipvsadm 1.31 shows a destination's counters:
+// libipvs reads the destination's 64-bit stats with its 32-bit parser, so
+// every counter except the byte counts keeps only its low 32 bits (on
+// little-endian machines). Service counters are shown in full.
+func (s Stats) DestView() Stats {
+	const m = 0xffffffff
+	s.Conns &= m
+	s.InPkts &= m
+	s.OutPkts &= m
+	s.CPS &= m
+	s.InPPS &= m
+	s.OutPPS &= m
+	s.InBPS &= m
+	s.OutBPS &= m
+	return s
+}
