@@ -19,7 +19,7 @@ type Env struct {
 // Main runs `ipvsadm arp-prep ARGS...` against this network namespace and
 // returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
-	path := DefaultStatePath
+	path := StatePath()
 	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
 		path = p
 	}

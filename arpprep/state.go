@@ -6,11 +6,25 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
-// DefaultStatePath is where the saved sysctl values and prepared VIPs live.
-// /run is cleared at boot, exactly when the kernel forgets both.
+// DefaultStatePath is where the saved sysctl values and prepared VIPs live
+// when the network namespace cannot be told. /run is cleared at boot,
+// exactly when the kernel forgets both.
 const DefaultStatePath = "/run/ipvsadm/arp-prep.json"
+
+// StatePath is the state file of the caller's network namespace: sysctls and
+// addresses belong to a namespace, and several namespaces (containers, the
+// test labs) share one /run. A namespace's inode number is unique while it
+// lives, and /run does not outlive the boot.
+func StatePath() string {
+	var st syscall.Stat_t
+	if err := syscall.Stat("/proc/self/ns/net", &st); err != nil {
+		return DefaultStatePath
+	}
+	return fmt.Sprintf("/run/ipvsadm/arp-prep-net%d.json", st.Ino)
+}
 
 // Store keeps State between runs.
 type Store interface {
