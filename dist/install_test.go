@@ -1,0 +1,211 @@
+package dist
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lvsgo/ipvsadm/completion"
+)
+
+// installed runs "make install" once into a temporary DESTDIR (building
+// the binary into it too, so the work tree's ./ipvsadm is left alone) and
+// returns DESTDIR.
+var installed = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "ipvsadm-install-")
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("make", "-C", "..", "install", "DESTDIR="+dir, "BIN="+filepath.Join(dir, "build", "ipvsadm"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return dir, &makeError{err, out}
+	}
+	return dir, nil
+})
+
+type makeError struct {
+	err error
+	out []byte
+}
+
+func (e *makeError) Error() string { return "make install: " + e.err.Error() + "\n" + string(e.out) }
+
+func destdir(t *testing.T) string {
+	t.Helper()
+	dir, err := installed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	st := m.Run()
+	if dir, _ := installed(); dir != "" {
+		os.RemoveAll(dir)
+	}
+	os.Exit(st)
+}
+
+func TestInstallLayout(t *testing.T) {
+	d := destdir(t)
+	read := func(rel string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(d, rel))
+		if err != nil {
+			t.Error(err)
+		}
+		return string(b)
+	}
+	mode := func(rel string, want os.FileMode) {
+		t.Helper()
+		fi, err := os.Lstat(filepath.Join(d, rel))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if fi.Mode() != want {
+			t.Errorf("%s: mode %v, want %v", rel, fi.Mode(), want)
+		}
+	}
+	link := func(rel, want string) {
+		t.Helper()
+		got, err := os.Readlink(filepath.Join(d, rel))
+		if err != nil || got != want {
+			t.Errorf("%s: link to %q (%v), want %q", rel, got, err, want)
+		}
+	}
+
+	mode("usr/sbin/ipvsadm", 0o755)
+	built, _ := os.ReadFile(filepath.Join(d, "build", "ipvsadm"))
+	if inst := read("usr/sbin/ipvsadm"); len(built) == 0 || inst != string(built) {
+		t.Errorf("usr/sbin/ipvsadm is not the built binary")
+	}
+	link("usr/sbin/ipvsadm-save", "ipvsadm")
+	link("usr/sbin/ipvsadm-restore", "ipvsadm")
+
+	page, _ := os.ReadFile("../ipvsadm.8")
+	mode("usr/share/man/man8/ipvsadm.8", 0o644)
+	if read("usr/share/man/man8/ipvsadm.8") != string(page) {
+		t.Errorf("installed ipvsadm.8 differs from ./ipvsadm.8")
+	}
+	for _, n := range []string{"ipvsadm-save", "ipvsadm-restore"} {
+		rel := "usr/share/man/man8/" + n + ".8"
+		mode(rel, 0o644)
+		if got := read(rel); got != ".so man8/ipvsadm.8\n" {
+			t.Errorf("%s = %q, want a .so link to ipvsadm.8", rel, got)
+		}
+	}
+
+	mode("usr/share/bash-completion/completions/ipvsadm", 0o644)
+	if read("usr/share/bash-completion/completions/ipvsadm") != completion.Bash() {
+		t.Errorf("installed bash completion differs from completion.Bash()")
+	}
+	// bash-completion loads a completion by command name.
+	link("usr/share/bash-completion/completions/ipvsadm-save", "ipvsadm")
+	link("usr/share/bash-completion/completions/ipvsadm-restore", "ipvsadm")
+	mode("usr/share/zsh/vendor-completions/_ipvsadm", 0o644)
+	if read("usr/share/zsh/vendor-completions/_ipvsadm") != completion.Zsh() {
+		t.Errorf("installed zsh completion differs from completion.Zsh()")
+	}
+
+	unit, _ := os.ReadFile("ipvsadm.service")
+	mode("lib/systemd/system/ipvsadm.service", 0o644)
+	if read("lib/systemd/system/ipvsadm.service") != string(unit) {
+		t.Errorf("with PREFIX=/usr the unit must be installed unchanged")
+	}
+
+	// Nothing else.
+	var extra []string
+	filepath.Walk(d, func(p string, fi os.FileInfo, err error) error {
+		rel, _ := filepath.Rel(d, p)
+		if err == nil && !fi.IsDir() && !strings.HasPrefix(rel, "build/") && !expected[rel] {
+			extra = append(extra, rel)
+		}
+		return nil
+	})
+	if len(extra) > 0 {
+		t.Errorf("unexpected files installed: %q", extra)
+	}
+}
+
+var expected = map[string]bool{
+	"usr/sbin/ipvsadm": true, "usr/sbin/ipvsadm-save": true, "usr/sbin/ipvsadm-restore": true,
+	"usr/share/man/man8/ipvsadm.8": true, "usr/share/man/man8/ipvsadm-save.8": true,
+	"usr/share/man/man8/ipvsadm-restore.8":                  true,
+	"usr/share/bash-completion/completions/ipvsadm":         true,
+	"usr/share/bash-completion/completions/ipvsadm-save":    true,
+	"usr/share/bash-completion/completions/ipvsadm-restore": true,
+	"usr/share/zsh/vendor-completions/_ipvsadm":             true,
+	"lib/systemd/system/ipvsadm.service":                    true,
+}
+
+// man finds ipvsadm-save and ipvsadm-restore in the installed tree and
+// shows the ipvsadm page for them.
+func TestInstalledManLinks(t *testing.T) {
+	d := destdir(t)
+	man, err := exec.LookPath("man")
+	if err != nil {
+		t.Fatal("man not found: apt-get install man-db")
+	}
+	for _, n := range []string{"ipvsadm", "ipvsadm-save", "ipvsadm-restore"} {
+		cmd := exec.Command(man, "-M", filepath.Join(d, "usr/share/man"), "8", n)
+		cmd.Env = append(os.Environ(), "MANPAGER=cat", "PAGER=cat", "MANWIDTH=80", "LC_ALL=C.UTF-8", "MANPATH=")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !bytes.Contains(out, []byte("IPVSADM(8)")) || !bytes.Contains(out, []byte("ipvsadm-restore")) {
+			t.Errorf("man %s: %v\n%.300s", n, err, out)
+		}
+	}
+}
+
+// With another PREFIX the unit runs the binaries from there; installed
+// that way (no DESTDIR) the unit's commands exist, so systemd-analyze can
+// verify it.
+func TestInstallPrefixUnit(t *testing.T) {
+	d := destdir(t)
+	p := t.TempDir()
+	cmd := exec.Command("make", "-C", "..", "-o", "build", "-o", "go-deps", "install",
+		"PREFIX="+p+"/usr", "UNITDIR="+p+"/unit", "BIN="+filepath.Join(d, "build", "ipvsadm"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make install PREFIX=%s: %v\n%s", p, err, out)
+	}
+	unit, err := os.ReadFile(filepath.Join(p, "unit", "ipvsadm.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var execs []string
+	for _, l := range strings.Split(string(unit), "\n") {
+		if strings.HasPrefix(l, "Exec") {
+			execs = append(execs, l)
+		}
+	}
+	want := []string{
+		"ExecStart=" + p + "/usr/sbin/ipvsadm-restore",
+		"ExecReload=" + p + "/usr/sbin/ipvsadm-restore",
+		"ExecStop=/bin/sh -c '" + p + "/usr/sbin/ipvsadm-save -n > /etc/ipvsadm.rules.new && mv -f /etc/ipvsadm.rules.new /etc/ipvsadm.rules'",
+		"ExecStop=" + p + "/usr/sbin/ipvsadm -C",
+	}
+	if strings.Join(execs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("unit commands:\n%s\nwant:\n%s", strings.Join(execs, "\n"), strings.Join(want, "\n"))
+	}
+	for _, l := range []string{"Type=oneshot", "RemainAfterExit=yes", "ConditionFileNotEmpty=/etc/ipvsadm.rules",
+		"StandardInput=file:/etc/ipvsadm.rules", "After=network-online.target", "WantedBy=multi-user.target"} {
+		if !strings.Contains(string(unit), "\n"+l+"\n") {
+			t.Errorf("unit lacks %s", l)
+		}
+	}
+	sa, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Log("systemd-analyze not installed: unit syntax not verified by systemd")
+		return
+	}
+	out, err := exec.Command(sa, "verify", "--man=no", filepath.Join(p, "unit", "ipvsadm.service")).CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
