@@ -222,12 +222,12 @@ func TestMain_(t *testing.T) {
 		outPrefix  string
 		errNonzero bool
 	}{
-		{args: []string{"completion", "bash"}, out: Bash()},
-		{args: []string{"completion", "zsh"}, out: Zsh()},
-		{args: []string{"completion", "fish"}, status: 2, err: "ipvsadm completion: unknown shell \"fish\" (want bash or zsh)\n"},
-		{args: []string{"completion"}, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
-		{args: []string{"completion", "bash", "zsh"}, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
-		{args: []string{"completion", "--help"}, out: "usage: ipvsadm completion bash|zsh\n"},
+		{args: []string{"bash"}, out: Bash()},
+		{args: []string{"zsh"}, out: Zsh()},
+		{args: []string{"fish"}, status: 2, err: "ipvsadm completion: unknown shell \"fish\" (want bash or zsh)\n"},
+		{args: nil, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
+		{args: []string{"bash", "zsh"}, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
+		{args: []string{"--help"}, out: "usage: ipvsadm completion bash|zsh\n"},
 	} {
 		var out, errb bytes.Buffer
 		st := Main(tc.args, &out, &errb)

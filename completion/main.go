@@ -6,20 +6,20 @@ import (
 	"strings"
 )
 
-// Main runs "ipvsadm completion SHELL": args[0] is the subcommand word
-// ("completion"), args[1] the shell. It prints the script to stdout and
-// returns 0, or prints one line to stderr and returns 2.
+// Main runs "ipvsadm completion SHELL"; args are the words after
+// "completion" (os.Args[2:]), like arpprep.Main's. It prints the script to
+// stdout and returns 0, or prints one line to stderr and returns 2.
 func Main(args []string, stdout, stderr io.Writer) int {
 	usage := "usage: ipvsadm completion " + strings.Join(Shells, "|")
-	if len(args) == 2 && (args[1] == "-h" || args[1] == "--help") {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprintln(stdout, usage)
 		return 0
 	}
-	if len(args) != 2 {
+	if len(args) != 1 {
 		fmt.Fprintln(stderr, usage)
 		return 2
 	}
-	if err := Write(stdout, args[1]); err != nil {
+	if err := Write(stdout, args[0]); err != nil {
 		fmt.Fprintf(stderr, "ipvsadm completion: %v\n", err)
 		return 2
 	}

@@ -209,3 +209,40 @@ func TestInstallPrefixUnit(t *testing.T) {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
 }
+
+// The installed binary answers to its names: these need main.go to hand
+// "completion" to completion.Main and argv[0] to names.Run. Neither
+// touches IPVS, so they are safe on the host.
+func TestInstalledBinary(t *testing.T) {
+	d := destdir(t)
+	sbin := filepath.Join(d, "usr", "sbin")
+	run := func(argv0 string, args ...string) (string, string, int) {
+		cmd := exec.Command(filepath.Join(sbin, argv0), args...)
+		cmd.Stdin = strings.NewReader("")
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		st := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			st = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), errb.String(), st
+	}
+	for _, sh := range []string{"bash", "zsh"} {
+		var want bytes.Buffer
+		completion.Write(&want, sh)
+		if out, errs, st := run("ipvsadm", "completion", sh); st != 0 || out != want.String() || errs != "" {
+			t.Errorf("ipvsadm completion %s: status %d, stderr %q, stdout matches: %v", sh, st, errs, out == want.String())
+		}
+	}
+	if out, errs, st := run("ipvsadm", "completion", "fish"); st != 2 || out != "" || strings.Count(errs, "\n") != 1 {
+		t.Errorf("ipvsadm completion fish: status %d, stdout %q, stderr %q; want 2 and one line", st, out, errs)
+	}
+	help := "ipvsadm-save: Script to save the IPVS table to stdout.\n" +
+		"   With the -n option, prints out the table in numeric format.\n"
+	if out, errs, st := run("ipvsadm-save", "-x"); st != 1 || out != "" || errs != help {
+		t.Errorf("ipvsadm-save -x: status %d, stdout %q, stderr %q; want 1 and the help", st, out, errs)
+	}
+}

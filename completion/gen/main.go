@@ -9,5 +9,5 @@ import (
 )
 
 func main() {
-	os.Exit(completion.Main(append([]string{"completion"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	os.Exit(completion.Main(os.Args[1:], os.Stdout, os.Stderr))
 }
