@@ -120,6 +120,17 @@ func TestInstallLayout(t *testing.T) {
 		t.Errorf("with PREFIX=/usr the unit must be installed unchanged")
 	}
 
+	rules, _ := os.ReadFile("ipvsadm.rules")
+	mode("etc/ipvsadm.rules", 0o644)
+	if read("etc/ipvsadm.rules") != string(rules) {
+		t.Errorf("installed etc/ipvsadm.rules differs from dist/ipvsadm.rules")
+	}
+	for _, l := range strings.SplitAfter(string(rules), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			t.Errorf("dist/ipvsadm.rules must hold only comments, has %q", l)
+		}
+	}
+
 	// Nothing else.
 	var extra []string
 	filepath.Walk(d, func(p string, fi os.FileInfo, err error) error {
@@ -143,6 +154,7 @@ var expected = map[string]bool{
 	"usr/share/bash-completion/completions/ipvsadm-restore": true,
 	"usr/share/zsh/vendor-completions/_ipvsadm":             true,
 	"lib/systemd/system/ipvsadm.service":                    true,
+	"etc/ipvsadm.rules":                                     true,
 }
 
 // man finds ipvsadm-save and ipvsadm-restore in the installed tree and
@@ -169,10 +181,21 @@ func TestInstalledManLinks(t *testing.T) {
 func TestInstallPrefixUnit(t *testing.T) {
 	d := destdir(t)
 	p := t.TempDir()
+	// An existing rules file is the administrator's: install keeps it.
+	if err := os.MkdirAll(filepath.Join(p, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := "-A -t 192.0.2.1:80 -s rr\n"
+	if err := os.WriteFile(filepath.Join(p, "etc", "ipvsadm.rules"), []byte(mine), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command("make", "-C", "..", "-o", "build", "-o", "go-deps", "install",
-		"PREFIX="+p+"/usr", "UNITDIR="+p+"/unit", "BIN="+filepath.Join(d, "build", "ipvsadm"))
+		"PREFIX="+p+"/usr", "UNITDIR="+p+"/unit", "SYSCONFDIR="+p+"/etc", "BIN="+filepath.Join(d, "build", "ipvsadm"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("make install PREFIX=%s: %v\n%s", p, err, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(p, "etc", "ipvsadm.rules")); string(b) != mine {
+		t.Errorf("make install overwrote an existing ipvsadm.rules with %q", b)
 	}
 	unit, err := os.ReadFile(filepath.Join(p, "unit", "ipvsadm.service"))
 	if err != nil {
@@ -187,14 +210,14 @@ func TestInstallPrefixUnit(t *testing.T) {
 	want := []string{
 		"ExecStart=" + p + "/usr/sbin/ipvsadm-restore",
 		"ExecReload=" + p + "/usr/sbin/ipvsadm-restore",
-		"ExecStop=/bin/sh -c '" + p + "/usr/sbin/ipvsadm-save -n > /etc/ipvsadm.rules.new && mv -f /etc/ipvsadm.rules.new /etc/ipvsadm.rules'",
+		"ExecStop=/bin/sh -c '" + p + "/usr/sbin/ipvsadm-save -n > " + p + "/etc/ipvsadm.rules.new && mv -f " + p + "/etc/ipvsadm.rules.new " + p + "/etc/ipvsadm.rules'",
 		"ExecStop=" + p + "/usr/sbin/ipvsadm -C",
 	}
 	if strings.Join(execs, "\n") != strings.Join(want, "\n") {
 		t.Errorf("unit commands:\n%s\nwant:\n%s", strings.Join(execs, "\n"), strings.Join(want, "\n"))
 	}
-	for _, l := range []string{"Type=oneshot", "RemainAfterExit=yes", "ConditionFileNotEmpty=/etc/ipvsadm.rules",
-		"StandardInput=file:/etc/ipvsadm.rules", "After=network-online.target", "WantedBy=multi-user.target"} {
+	for _, l := range []string{"Type=oneshot", "RemainAfterExit=yes", "ConditionFileNotEmpty=" + p + "/etc/ipvsadm.rules",
+		"StandardInput=file:" + p + "/etc/ipvsadm.rules", "After=network-online.target", "WantedBy=multi-user.target"} {
 		if !strings.Contains(string(unit), "\n"+l+"\n") {
 			t.Errorf("unit lacks %s", l)
 		}
