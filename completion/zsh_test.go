@@ -15,10 +15,12 @@ import (
 const zshInit = `PROMPT= RPROMPT=
 fpath=(${0:h} $fpath)
 autoload -Uz compinit && compinit -u -D
-bindkey '^I' complete-word
 zstyle ':completion:*' insert-tab false
 _ipvsadm_test_end() { print -r -- $'\n<<END>>' }
-comppostfuncs=(_ipvsadm_test_end)
+# comppostfuncs is emptied after each completion: set it every time
+_ipvsadm_test_complete() { comppostfuncs=(_ipvsadm_test_end); zle complete-word }
+zle -N _ipvsadm_test_complete
+bindkey '^I' _ipvsadm_test_complete
 compadd() {
   # calls that only compute (-O, -A, -D) pass through untouched
   if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi
@@ -29,8 +31,9 @@ compadd() {
 }
 `
 
-// zshDrive types LINE and a TAB into an interactive zsh on a pty and
-// prints what the terminal showed, up to the end of the completion.
+// zshDrive types each LINE and a TAB into one interactive zsh on a pty,
+// prints what the terminal showed up to the end of the completion and
+// "<<CASE>>", and clears the line for the next.
 const zshDrive = `zmodload zsh/zpty zsh/datetime || exit 3
 zpty z zsh -f -i
 readuntil() {
@@ -48,25 +51,38 @@ readuntil() {
 }
 zpty -w z "source ${(q)1}; print '<<READY''>>'"
 readuntil '<<READY>>' || { print -r -- "init: $out"; exit 4 }
-zpty -w -n z "$2"$'\t'
-readuntil '<<END>>' || { print -r -- "no completion: $out"; exit 5 }
-print -r -- $out
+for line in "${@[2,-1]}"; do
+  zpty -w -n z "$line"$'\t'
+  readuntil '<<END>>' || { print -r -- "no completion of $line: $out"; exit 5 }
+  print -r -- "$out<<CASE>>"
+  zpty -w -n z $'\C-u'
+done
 zpty -d z
 `
 
-func zshComplete(t *testing.T, zsh, dir, line string) []string {
+// zshComplete completes each line in one zsh and returns the sorted
+// matches of each.
+func zshComplete(t *testing.T, zsh, dir string, lines []string) [][]string {
 	t.Helper()
-	out, err := exec.Command(zsh, "-f", filepath.Join(dir, "drive.zsh"), filepath.Join(dir, "init.zsh"), line).Output()
+	args := append([]string{"-f", filepath.Join(dir, "drive.zsh"), filepath.Join(dir, "init.zsh")}, lines...)
+	out, err := exec.Command(zsh, args...).Output()
 	if err != nil {
-		t.Fatalf("completing %q in zsh: %v\n%s", line, err, out)
+		t.Fatalf("completing in zsh: %v\n%s", err, out)
 	}
-	parts := strings.Split(strings.ReplaceAll(string(out), "\r", ""), "<<M>>")
-	var got []string
-	for _, p := range parts[1:] {
-		got = append(got, strings.SplitN(p, "\n", 2)[0])
+	cases := strings.Split(strings.ReplaceAll(string(out), "\r", ""), "<<CASE>>")
+	if len(cases) != len(lines)+1 {
+		t.Fatalf("zsh completed %d lines, want %d:\n%s", len(cases)-1, len(lines), out)
 	}
-	sort.Strings(got)
-	return dedup(got)
+	var all [][]string
+	for _, c := range cases[:len(lines)] {
+		var got []string
+		for _, p := range strings.Split(c, "<<M>>")[1:] {
+			got = append(got, strings.SplitN(p, "\n", 2)[0])
+		}
+		sort.Strings(got)
+		all = append(all, dedup(got))
+	}
+	return all
 }
 
 // The zsh script, loaded by compinit in a real interactive zsh, offers
@@ -82,7 +98,7 @@ func TestZshCompletes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, tc := range []struct {
+	cases := []struct {
 		line string
 		want []string
 	}{
@@ -100,9 +116,14 @@ func TestZshCompletes(t *testing.T) {
 		{"ipvsadm --netns x arp-prep --dev l", []string{"lo"}},
 		{"ipvsadm completion ", []string{"bash", "zsh"}},
 		{"ipvsadm-save -", []string{"-n"}},
-	} {
-		if got := zshComplete(t, zsh, dir, tc.line); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("zsh completes %q to %q, want %q", tc.line, got, tc.want)
+	}
+	var lines []string
+	for _, c := range cases {
+		lines = append(lines, c.line)
+	}
+	for i, got := range zshComplete(t, zsh, dir, lines) {
+		if !reflect.DeepEqual(got, cases[i].want) {
+			t.Errorf("zsh completes %q to %q, want %q", cases[i].line, got, cases[i].want)
 		}
 	}
 }
