@@ -1,0 +1,120 @@
+#!/bin/sh
+# demo.sh: the tutorial's labs, run in the test VM by `make demo`, printed the
+# way a reader types and sees them. Topology: e2e/lab/lab.sh. The director's
+# ipvsadm is LAB_IPVSADM (default: ours, /host/ipvsadm); arp-prep is always
+# ours. Any failing step ends the demo with a non-zero status.
+set -eu
+IPVSADM=${LAB_IPVSADM:-/host/ipvsadm}
+OURS=${IPVSADM_OURS:-/host/ipvsadm}
+LAB=e2e/lab/lab.sh
+trap 'sh $LAB down' EXIT
+
+say() { printf '\n## %s\n' "$*"; }
+
+# (Lines must not start with "c": the VM console filter eats it.)
+
+# on NS HOST CMD...: print "[HOST]# CMD" (ipvsadm by its plain name) and run
+# CMD in namespace NS.
+on() {
+	ns=$1 host=$2
+	shift 2
+	show=$*
+	case $1 in
+	"$IPVSADM" | "$OURS") show="ipvsadm ${show#* }" ;;
+	esac
+	echo "[$host]# $show"
+	/sbin/ip netns exec "$ns" "$@"
+}
+
+ipvsadm_on() { ns=$1 host=$2; shift 2; on "$ns" "$host" "$IPVSADM" "$@"; }
+prep_on() { ns=$1 host=$2; shift 2; on "$ns" "$host" "$OURS" arp-prep "$@"; }
+
+# get VIP N: N requests from the client, one line per answer.
+get() {
+	echo "[client]\$ for i in \$(seq $2); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc $1 80 | tail -n 1; done"
+	for i in $(seq "$2"); do
+		printf 'GET / HTTP/1.0\r\n\r\n' | /sbin/ip netns exec lab-client timeout 10 busybox nc "$1" 80 | tail -n 1
+	done
+}
+
+# Counters reach `--stats` when the kernel folds its per-CPU counters (every 2 s).
+settle() { sleep 2.5; }
+
+echo
+echo "ipvsadm demo: director ipvsadm is $IPVSADM, arp-prep is $OURS"
+"$IPVSADM" --version 2>/dev/null || true
+
+say "NAT lab"
+cat <<'T'
+  client 172.16.1.10 ── director: VIP 172.16.1.143 (outside), DIP 192.168.1.118 (bridge)
+                          ├── rs1 192.168.1.11  (default route via the DIP)
+                          └── rs2 192.168.1.12
+The director forwards (ip_forward=1) and masquerades: replies come back through it.
+T
+sh $LAB nat-up
+ipvsadm_on lab-dir director -A -t 172.16.1.143:80 -s rr
+ipvsadm_on lab-dir director -a -t 172.16.1.143:80 -r 192.168.1.11:80 -m -w 1
+ipvsadm_on lab-dir director -a -t 172.16.1.143:80 -r 192.168.1.12:80 -m -w 2
+ipvsadm_on lab-dir director -L -n
+say "rr ignores the weights: the requests alternate"
+get 172.16.1.143 6
+say "wrr: weights 1 and 2 split the requests 1:2"
+ipvsadm_on lab-dir director -E -t 172.16.1.143:80 -s wrr
+get 172.16.1.143 6
+settle
+ipvsadm_on lab-dir director -L -n --stats
+ipvsadm_on lab-dir director -L -c -n
+sh $LAB down
+
+say "DR lab"
+cat <<'T'
+  one segment: client 192.168.2.50, director 192.168.2.118 + VIP 192.168.2.143 (alias),
+               rs1 192.168.2.11, rs2 192.168.2.12 (default route via 192.168.2.1)
+The real servers hold the VIP on lo and must never answer ARP for it:
+that is what `ipvsadm arp-prep` sets up. Replies go straight to the client.
+T
+sh $LAB dr-up
+prep_on lab-rs1 rs1 --dry-run 192.168.2.143
+prep_on lab-rs1 rs1 192.168.2.143
+prep_on lab-rs1 rs1 --check 192.168.2.143
+prep_on lab-rs2 rs2 192.168.2.143
+prep_on lab-rs2 rs2 --check --json 192.168.2.143
+on lab-rs2 rs2 /sbin/ip addr show dev lo
+ipvsadm_on lab-dir director -A -t 192.168.2.143:80 -s rr
+ipvsadm_on lab-dir director -a -t 192.168.2.143:80 -r 192.168.2.11:80 -g
+ipvsadm_on lab-dir director -a -t 192.168.2.143:80 -r 192.168.2.12:80 -g
+ipvsadm_on lab-dir director -L -n
+get 192.168.2.143 4
+say "who answered ARP for the VIP? the director alone"
+on lab-client client /sbin/ip neigh show 192.168.2.143
+on lab-dir director /sbin/ip -br link show dev eth0
+vipmac=$(/sbin/ip netns exec lab-client /sbin/ip neigh show 192.168.2.143 | awk '{print $5}')
+dirmac=$(/sbin/ip netns exec lab-dir /sbin/ip -br link show dev eth0 | awk '{print $3}')
+if [ "$vipmac" = "$dirmac" ]; then
+	echo "=> the client reaches the VIP at the director's MAC $dirmac"
+else
+	echo "=> WRONG: the client resolved the VIP to $vipmac, the director is $dirmac"
+	exit 1
+fi
+settle
+say "DR: only the client's packets pass the director (OutPkts stay 0)"
+ipvsadm_on lab-dir director -L -n --stats
+say "undo on a real server"
+prep_on lab-rs1 rs1 --remove 192.168.2.143
+echo "[rs1]# ipvsadm arp-prep --check 192.168.2.143   (now fails)"
+/sbin/ip netns exec lab-rs1 "$OURS" arp-prep --check 192.168.2.143 && exit 1 || echo "(exit status $?)"
+sh $LAB down
+
+say "Connection sync: master and backup directors"
+sh $LAB sync-up
+ipvsadm_on lab-dir director -A -t 172.16.1.143:80 -s rr
+ipvsadm_on lab-dir director -a -t 172.16.1.143:80 -r 192.168.1.11:80 -m
+ipvsadm_on lab-dir director -a -t 172.16.1.143:80 -r 192.168.1.12:80 -m
+ipvsadm_on lab-dir director --start-daemon master --mcast-interface sync0 --syncid 7
+ipvsadm_on lab-dir2 director2 --start-daemon backup --mcast-interface sync0 --syncid 7
+ipvsadm_on lab-dir2 director2 -L --daemon
+get 172.16.1.143 2
+sleep 3
+ipvsadm_on lab-dir2 director2 -L -c -n
+echo
+echo "demo done"
