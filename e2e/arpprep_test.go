@@ -79,6 +79,12 @@ ip addr add 2001:db8::100/128 dev lo
 		t.Fatalf("--dry-run changed the kernel:\n%s\nwas\n%s", s, before)
 	}
 
+	// --all-interfaces: every non-loopback interface, never lo.
+	out = mustArpPrep(t, "--all-interfaces", "--dry-run", vip)
+	if !strings.Contains(out, "sysctl -w net.ipv4.conf.eth0.arp_ignore=1\n") || strings.Contains(out, ".lo.") {
+		t.Errorf("--all-interfaces --dry-run:\n%s", out)
+	}
+
 	mustArpPrep(t, vip, vip6)
 	prepared := apSnapshot(t)
 	for _, w := range []string{"all/arp_ignore=1\n", "all/arp_announce=2\n", "eth0/arp_ignore=1\n", "eth0/arp_announce=2\n",
