@@ -33,7 +33,9 @@ prep_on() { ns=$1 host=$2; shift 2; on "$ns" "$host" "$OURS" arp-prep "$@"; }
 get() {
 	echo "[client]\$ for i in \$(seq $2); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc $1 80 | tail -n 1; done"
 	for i in $(seq "$2"); do
-		printf 'GET / HTTP/1.0\r\n\r\n' | /sbin/ip netns exec lab-client timeout 10 busybox nc "$1" 80 | tail -n 1
+		a=$(printf 'GET / HTTP/1.0\r\n\r\n' | /sbin/ip netns exec lab-client timeout 10 busybox nc "$1" 80 | tail -n 1)
+		[ -n "$a" ] || { echo "demo: request $i to $1 got no answer" >&2; exit 1; }
+		echo "$a"
 	done
 }
 

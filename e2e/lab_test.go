@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -202,6 +203,22 @@ func waitStats(t *testing.T, ns string, want []statsLine) string {
 	return out
 }
 
+// sameAsRef checks that the reference prints what out (the lab ipvsadm's
+// output of args in ns) says, when the lab runs ours. Expiry timers in
+// connection listings tick between the two runs, so those are blanked.
+func sameAsRef(t *testing.T, ns, out string, args ...string) {
+	t.Helper()
+	if labIpvsadm == refBin {
+		return
+	}
+	ref := mustNS(t, ns, append([]string{refBin}, args...)...)
+	if a, b := expiryRE.ReplaceAllString(out, "$1 --:--"), expiryRE.ReplaceAllString(ref, "$1 --:--"); a != b {
+		t.Errorf("[%s] ipvsadm %s: ours printed\n%s\nthe reference prints\n%s", ns, strings.Join(args, " "), a, b)
+	}
+}
+
+var expiryRE = regexp.MustCompile(`(?m)^(TCP|UDP|SCTP) +\d\d:\d\d`)
+
 // conn is one row of `-L -c -n`.
 type conn struct {
 	proto, state, src, vip, dst string
@@ -255,9 +272,11 @@ func TestLabNAT(t *testing.T) {
 	out := waitStats(t, "lab-dir", []statsLine{
 		{"svc " + svc, 12, 1, 1}, {"192.168.1.11:80", 5, 1, 1}, {"192.168.1.12:80", 7, 1, 1}})
 	t.Logf("-L -n --stats:\n%s", out)
+	sameAsRef(t, "lab-dir", out, "-L", "-n", "--stats")
 
 	out = d("-L", "-c", "-n")
 	t.Logf("-L -c -n:\n%s", out)
+	sameAsRef(t, "lab-dir", out, "-L", "-c", "-n")
 	cs := parseConns(out)
 	if n1, n2 := countConns(cs, svc, "192.168.1.11:80"), countConns(cs, svc, "192.168.1.12:80"); n1 != 5 || n2 != 7 {
 		t.Errorf("connection entries: %d to rs1, %d to rs2; want 5 and 7", n1, n2)
@@ -303,6 +322,7 @@ func TestLabDR(t *testing.T) {
 	out := waitStats(t, "lab-dir", []statsLine{
 		{"svc " + svc, 4, 1, 0}, {"192.168.2.11:80", 2, 1, 0}, {"192.168.2.12:80", 2, 1, 0}})
 	t.Logf("-L -n --stats:\n%s", out)
+	sameAsRef(t, "lab-dir", out, "-L", "-n", "--stats")
 	cs := parseConns(d("-L", "-c", "-n"))
 	if n1, n2 := countConns(cs, svc, "192.168.2.11:80"), countConns(cs, svc, "192.168.2.12:80"); n1 != 2 || n2 != 2 {
 		t.Errorf("connection entries: %d to rs1, %d to rs2; want 2 and 2", n1, n2)

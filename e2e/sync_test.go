@@ -65,4 +65,5 @@ func TestLabSync(t *testing.T) {
 		return ""
 	})
 	t.Logf("backup -L -c -n:\n%s", out)
+	sameAsRef(t, "lab-dir2", out, "-L", "-c", "-n")
 }
