@@ -37,6 +37,7 @@ func main() {
 	flag.IntVar(&c.invocations, "invocations", 200, "separate -A invocations timed together")
 	flag.IntVar(&c.hosts, "hosts", 400, "addresses of the rule set named in /etc/hosts, spread evenly (-L resolves every address)")
 	flag.BoolVar(&c.verbose, "v", false, "print every run")
+	printRules := flag.Bool("print-rules", false, "print the rule set for the first -services size and exit")
 	flag.Parse()
 	for _, s := range strings.Split(scales, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -44,6 +45,10 @@ func main() {
 			fatalf("bad -services %q (4..%d)", s, maxServices(c.reals))
 		}
 		c.scales = append(c.scales, n)
+	}
+	if *printRules {
+		os.Stdout.Write(genRules(c.scales[0], c.reals))
+		return
 	}
 	if c.rounds < 1 || c.reals < 1 || c.invocations < 1 || c.invocations > 2*perOctet {
 		fatalf("bad -rounds, -reals or -invocations")
@@ -208,7 +213,7 @@ type suite struct {
 // exec runs one command and checks its output against the reference's
 // first run of the same command (key).
 func (s *suite) exec(im impl, key string, args []string, stdin string, r *row) (result, error) {
-	res, err := run(im, s.dir, args, stdin, false, key == "-Ln")
+	res, err := run(im, s.dir, args, stdin, false, strings.HasSuffix(key, "(rss)"))
 	if err != nil {
 		return res, fmt.Errorf("%s %s: %v", im.name, key, err)
 	}
@@ -281,10 +286,14 @@ func (s *suite) round(round int, im impl, rows []*row) error {
 			return err
 		}
 		add(rows[1+i], res)
-		if i == 0 {
-			add(rows[5], res)
-		}
 	}
+	// Peak RSS in a run of its own: sampling it costs CPU the timed runs
+	// should not share.
+	res, err = s.exec(im, "-Ln (rss)", []string{"-Ln"}, "", rows[5])
+	if err != nil {
+		return err
+	}
+	add(rows[5], res)
 	var sum result
 	for i := 0; i < s.c.invocations; i++ {
 		args := []string{"-A", "-t", extraAddr(i).String() + ":9000", "-s", "rr"}

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -64,21 +67,25 @@ func run(bin impl, dir string, args []string, stdin string, merged, sampleRSS bo
 		defer ef.Close()
 		cmd.Stderr = ef
 	}
+	if sampleRSS {
+		// ptrace requests must come from the thread that started the child.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		cmd.SysProcAttr = &syscall.SysProcAttr{Ptrace: true}
+	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return res, err
 	}
-	var hwm chan int64
 	if sampleRSS {
-		hwm = make(chan int64)
-		go sampleHWM(cmd.Process.Pid, hwm)
+		if res.hwm, err = peakAtExit(cmd.Process.Pid); err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return res, err
+		}
 	}
 	err = cmd.Wait()
 	res.wall = time.Since(start)
-	if hwm != nil {
-		hwm <- 0 // stop sampling
-		res.hwm = <-hwm
-	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		return res, err
@@ -145,58 +152,61 @@ func quote(b []byte, present bool) string {
 	return "\"" + string(b) + "\""
 }
 
-// sampleHWM polls VmHWM of pid every millisecond until told to stop, then
-// sends the highest value seen. Samples are taken only once pid runs
-// ipvsadm (before the exec it still shares the bench's memory). VmHWM is a
-// high-water mark, so a sample misses only growth in the last interval.
-func sampleHWM(pid int, ch chan int64) {
-	path := "/proc/" + itoa(pid) + "/status"
-	var peak int64
-	buf := make([]byte, 4096)
-	tick := time.NewTicker(time.Millisecond)
-	defer tick.Stop()
+// peakAtExit follows a child started under ptrace (stopped after its
+// exec) to its exit and returns its VmHWM read at that moment, when the
+// process is complete but its memory not yet released. It leaves the
+// child to be reaped by the caller. (wait4's ru_maxrss cannot be used: Go
+// starts children with vfork, so a child's maxrss starts at the bench's
+// own peak.)
+func peakAtExit(pid int) (int64, error) {
+	var ws syscall.WaitStatus
+	if _, err := syscall.Wait4(pid, &ws, 0, nil); err != nil {
+		return 0, err
+	}
+	if !ws.Stopped() {
+		return 0, fmt.Errorf("child not stopped after exec: %v", ws)
+	}
+	if err := syscall.PtraceSetOptions(pid, syscall.PTRACE_O_TRACEEXIT); err != nil {
+		return 0, err
+	}
+	sig := 0
 	for {
-		if v, ok := readHWM(path, buf); ok && v > peak {
-			peak = v
+		if err := syscall.PtraceCont(pid, sig); err != nil {
+			return 0, err
 		}
-		select {
-		case <-ch:
-			ch <- peak
-			return
-		case <-tick.C:
+		if _, err := syscall.Wait4(pid, &ws, syscall.WALL, nil); err != nil {
+			return 0, err
+		}
+		switch {
+		case !ws.Stopped():
+			return 0, fmt.Errorf("child ended without an exit stop: %v", ws)
+		case ws.TrapCause() == syscall.PTRACE_EVENT_EXIT:
+			b, err := os.ReadFile("/proc/" + itoa(pid) + "/status")
+			if err != nil {
+				return 0, err
+			}
+			v, ok := parseHWM(b)
+			if !ok {
+				return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+			}
+			return v, syscall.PtraceDetach(pid)
+		case ws.StopSignal() == syscall.SIGTRAP:
+			sig = 0
+		default:
+			sig = int(ws.StopSignal()) // deliver the child's own signals
 		}
 	}
 }
 
-func readHWM(path string, buf []byte) (int64, bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, false
-	}
-	n, _ := f.Read(buf)
-	f.Close()
-	s := buf[:n]
-	if !bytes.HasPrefix(s, []byte("Name:\tipvsadm\n")) {
-		return 0, false
-	}
+func parseHWM(s []byte) (int64, bool) {
 	i := bytes.Index(s, []byte("\nVmHWM:"))
 	if i < 0 {
 		return 0, false
 	}
-	s = s[i+len("\nVmHWM:"):]
-	var v int64
-	seen := false
-	for _, c := range s {
-		switch {
-		case c == ' ' || c == '\t':
-			if seen {
-				return v, true
-			}
-		case c >= '0' && c <= '9':
-			v, seen = v*10+int64(c-'0'), true
-		default:
-			return v, seen
-		}
+	f := bytes.Fields(s[i+len("\nVmHWM:"):])
+	if len(f) < 2 || string(f[1]) != "kB" {
+		return 0, false
 	}
-	return v, seen
+	v, err := strconv.ParseInt(string(f[0]), 10, 64)
+	return v, err == nil
 }
