@@ -88,6 +88,7 @@ ipvsadm_on lab-dir director -a -t 192.168.2.143:80 -r 192.168.2.12:80 -g
 ipvsadm_on lab-dir director -L -n
 get 192.168.2.143 4
 say "who answered ARP for the VIP? the director alone"
+on lab-client client busybox arping -c 2 -w 2 -I eth0 192.168.2.143
 on lab-client client /sbin/ip neigh show 192.168.2.143
 on lab-dir director /sbin/ip -br link show dev eth0
 vipmac=$(/sbin/ip netns exec lab-client /sbin/ip neigh show 192.168.2.143 | awk '{print $5}')

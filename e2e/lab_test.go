@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -301,13 +302,49 @@ func linkMAC(t *testing.T, ns, dev string) string {
 	return ""
 }
 
+var arpReplyRE = regexp.MustCompile(`reply from [0-9.]+ \[([0-9a-f:]+)\]`)
+
+// arpResponders asks, from the client, who has the DR VIP (two probes, the
+// first broadcast) and returns the distinct MACs that answered.
+func arpResponders(t *testing.T) []string {
+	t.Helper()
+	r := inNS("lab-client", "", "busybox", "arping", "-c", "2", "-w", "2", "-I", "eth0", drVIP)
+	var macs []string
+	for _, m := range arpReplyRE.FindAllStringSubmatch(r.stdout, -1) {
+		if !slices.Contains(macs, m[1]) {
+			macs = append(macs, m[1])
+		}
+	}
+	if len(macs) == 0 {
+		t.Fatalf("arping %s: no reply (exit %d)\n%s%s", drVIP, r.rc, r.stdout, r.stderr)
+	}
+	return macs
+}
+
 func TestLabDR(t *testing.T) {
 	labUp(t, "dr")
+	dirMAC := linkMAC(t, "lab-dir", "eth0")
+	rs1MAC := linkMAC(t, "lab-rs1", "eth0")
+
+	// Control: the VIP on a real server's lo without the ARP sysctls, and
+	// that server answers ARP for it too. This is what arp-prep prevents,
+	// and it shows the ARP assertions below can tell.
+	mustNS(t, "lab-rs1", ipCmd, "addr", "add", drVIP+"/32", "dev", "lo")
+	if got := arpResponders(t); !slices.Contains(got, rs1MAC) {
+		t.Fatalf("control: VIP on rs1's lo without arp-prep, ARP answered by %q, want rs1 %s among them", got, rs1MAC)
+	}
+	mustNS(t, "lab-rs1", ipCmd, "addr", "del", drVIP+"/32", "dev", "lo")
+
 	// Real servers: VIP on lo, no ARP for it. eth0 is found by the default route.
 	for _, rs := range []string{"lab-rs1", "lab-rs2"} {
 		mustNS(t, rs, oursBin, "arp-prep", drVIP)
 		mustNS(t, rs, oursBin, "arp-prep", "--check", drVIP)
 	}
+	if got := arpResponders(t); len(got) != 1 || got[0] != dirMAC {
+		t.Errorf("after arp-prep, ARP for the VIP answered by %q, want the director %s alone", got, dirMAC)
+	}
+	mustNS(t, "lab-client", ipCmd, "neigh", "flush", "dev", "eth0")
+
 	d := func(args ...string) string { t.Helper(); return director(t, "lab-dir", args...) }
 	svc := drVIP + ":80"
 	d("-A", "-t", svc, "-s", "rr")
@@ -330,7 +367,6 @@ func TestLabDR(t *testing.T) {
 
 	// Only the director answered ARP for the VIP.
 	neigh := mustNS(t, "lab-client", ipCmd, "neigh", "show", drVIP, "dev", "eth0")
-	dirMAC := linkMAC(t, "lab-dir", "eth0")
 	t.Logf("client: %sdirector eth0: %s", neigh, dirMAC)
 	if f := strings.Fields(neigh); len(f) < 3 || f[1] != "lladdr" || f[2] != dirMAC {
 		t.Errorf("client's neighbour entry for %s is %q, want lladdr %s (the director)", drVIP, neigh, dirMAC)
