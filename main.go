@@ -1,5 +1,7 @@
 // Command ipvsadm administers the Linux IP Virtual Server table. It is a
-// drop-in replacement for ipvsadm 1.31, plus extra subcommands (arp-prep).
+// drop-in replacement for ipvsadm 1.31, plus extra subcommands (arp-prep,
+// completion), and acts as ipvsadm-save or ipvsadm-restore when called by
+// those names.
 package main
 
 import (
@@ -7,13 +9,24 @@ import (
 
 	"github.com/lvsgo/ipvsadm/arpprep"
 	"github.com/lvsgo/ipvsadm/cmd"
+	"github.com/lvsgo/ipvsadm/completion"
+	"github.com/lvsgo/ipvsadm/names"
 )
 
 func main() {
-	// Subcommands are words ipvsadm 1.31 would reject as an argument in
-	// first place, so the ipvsadm grammar itself stays untouched.
-	if len(os.Args) > 1 && os.Args[1] == "arp-prep" {
-		os.Exit(arpprep.Main(os.Args[2:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args))
+}
+
+func run(args []string) int {
+	// Subcommands are words ipvsadm 1.31 rejects as a first argument, so
+	// dispatching on them leaves the ipvsadm grammar itself untouched.
+	if len(args) > 1 && names.ModeOf(args[0]) == names.Ipvsadm {
+		switch args[1] {
+		case "arp-prep":
+			return arpprep.Main(args[2:], os.Stdout, os.Stderr)
+		case "completion":
+			return completion.Main(args[2:], os.Stdout, os.Stderr)
+		}
 	}
-	os.Exit(cmd.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	return names.Run(args, os.Stdin, os.Stdout, os.Stderr, cmd.Main)
 }
