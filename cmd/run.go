@@ -1,0 +1,146 @@
+package cmd
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// exitStatus ends the whole invocation with this status, as ipvsadm's
+// exit(3) calls do (fail(), list errors), even in the middle of -R.
+type exitStatus int
+
+func (e exitStatus) Error() string { return "exit status " + strconv.Itoa(int(e)) }
+
+// runner carries one invocation's state: the kernel, the output streams and
+// the scratch buffers the lists format into.
+type runner struct {
+	api   ipvs.API
+	info  ipvs.Info
+	prog  string
+	stdin io.Reader
+	out   *bufio.Writer
+	errw  io.Writer
+	// tty: stdout is a terminal, where C's stdout is line buffered; stdout
+	// is then flushed before anything goes to stderr so both interleave as
+	// ipvsadm's do. Otherwise stdout is only flushed when full or at exit,
+	// as C's fully buffered stdout is.
+	tty      bool
+	names    namer
+	connPath string
+
+	buf  []byte // one output line
+	name []byte // current service name
+	conn connFields
+}
+
+func (r *runner) write(b []byte) {
+	_, _ = r.out.Write(b)
+}
+
+// errorf writes one message line to stderr.
+func (r *runner) errorLine(msg string) {
+	if r.tty {
+		_ = r.out.Flush()
+	}
+	_, _ = io.WriteString(r.errw, msg+"\n")
+}
+
+// kernelFail reports a failed IPVS call as ipvsadm does and ends the run
+// with status.
+func (r *runner) kernelFail(o op, err error, status int) error {
+	r.errorLine(errMessage(o, errnoOf(err)))
+	return exitStatus(status)
+}
+
+// process is ipvsadm's process_options after parsing: it runs req and
+// returns what process_options returns (0, or -1 after a kernel error it
+// has reported), or an exitStatus error when the run must end now.
+func (r *runner) process(req *Request, readingStdin bool) (int, error) {
+	var err error
+	var o op
+	switch req.Cmd {
+	case CmdList:
+		return 0, r.list(req)
+	case CmdRestore:
+		return r.restore(readingStdin)
+	case CmdSave:
+		return 0, r.listAll(req.Format | FmtRule)
+	case CmdFlush:
+		o, err = opFlush, r.api.Flush()
+	case CmdAdd:
+		o, err = opAddService, r.api.NewService(req.Service)
+	case CmdEdit:
+		o, err = opUpdateService, r.api.UpdateService(req.Service)
+	case CmdDel:
+		o, err = opDelService, r.api.DelService(req.Service)
+	case CmdZero:
+		var key *ipvs.Service
+		if !isZeroKey(&req.Service) {
+			key = &req.Service
+		}
+		o, err = opZeroService, r.api.Zero(key)
+	case CmdAddDest:
+		o, err = opAddDest, r.api.NewDestination(req.Service, req.Dest)
+	case CmdEditDest:
+		o, err = opUpdateDest, r.api.UpdateDestination(req.Service, req.Dest)
+	case CmdDelDest:
+		o, err = opDelDest, r.api.DelDestination(req.Service, req.Dest)
+	case CmdTimeout:
+		o, err = opSetTimeout, r.api.SetTimeouts(req.Timeouts)
+	case CmdStartDaemon:
+		o, err = opStartDaemon, r.api.NewDaemon(req.Daemon)
+	case CmdStopDaemon:
+		o, err = opStopDaemon, r.api.DelDaemon(req.Daemon)
+	}
+	if err != nil {
+		r.errorLine(errMessage(o, errnoOf(err)))
+		return -1, nil
+	}
+	return 0, nil
+}
+
+// list runs -L/-l in its variants.
+func (r *runner) list(req *Request) error {
+	opts := req.Options
+	if (opts&(OptConnection|OptTimeout|OptDaemon) != 0 && opts&(OptStats|OptRate|OptThresholds) != 0) ||
+		(opts&(OptTimeout|OptDaemon) != 0 && opts&OptPersistentConn != 0) {
+		r.errorLine("options conflicts in the list command")
+		return exitStatus(2)
+	}
+	switch {
+	case opts&OptConnection != 0:
+		return r.listConn(req.Format)
+	case opts&OptService != 0:
+		return r.listService(req.Service, req.Format)
+	case opts&OptTimeout != 0:
+		return r.listTimeout()
+	case opts&OptDaemon != 0:
+		return r.listDaemon()
+	}
+	return r.listAll(req.Format)
+}
+
+// runArgs parses one command line (argv[0] included) and runs it: ipvsadm's
+// process_options.
+func (r *runner) runArgs(argv []string, readingStdin bool) (int, error) {
+	req, ex := Parse(argv[0], argv[1:])
+	if ex != nil {
+		if ex.Stdout != "" {
+			_, _ = r.out.WriteString(ex.Stdout)
+		}
+		if ex.Stderr != "" {
+			if r.tty {
+				_ = r.out.Flush()
+			}
+			_, _ = io.WriteString(r.errw, ex.Stderr)
+		}
+		if ex.Return {
+			return -1, nil
+		}
+		return 0, exitStatus(ex.Status)
+	}
+	return r.process(req, readingStdin)
+}
