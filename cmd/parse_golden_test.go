@@ -151,8 +151,30 @@ func (r *fileResolver) Port(name, proto string) (uint16, bool) {
 }
 
 func TestParseGolden(t *testing.T) {
+	runGolden(t, newFileResolver(t))
+}
+
+// TestParseGoldenSystem runs the goldens through the real resolver (Go's,
+// reading /etc/hosts and /etc/services) with gen.sh's files installed, so
+// only in the VM, where /etc is scratch.
+func TestParseGoldenSystem(t *testing.T) {
+	if os.Getenv("IPVSADM_E2E") != "1" {
+		t.Skip("needs the VM (replaces /etc/hosts and /etc/services): IPVSADM_E2E=1")
+	}
+	for _, f := range []string{"hosts", "services"} {
+		b, err := os.ReadFile("../testdata/parse/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("/etc/"+f, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runGolden(t, SystemResolver{})
+}
+
+func runGolden(t *testing.T, res Resolver) {
 	cases := readGolden(t)
-	res := newFileResolver(t)
 	var exits, requests, restores, kernel int
 	for _, c := range cases {
 		c := c
