@@ -58,6 +58,8 @@ func main() {
 	if os.Getenv("IPVSADM_E2E") != "1" {
 		fatalf("refusing to run outside the test VM (IPVSADM_E2E=1); use `make bench`")
 	}
+	// The VM console may glue the first line to the firmware's last.
+	fmt.Println()
 	ref, ours, err := setup(c)
 	if err != nil {
 		fatalf("setup: %v", err)
