@@ -24,6 +24,8 @@
 set -u
 D=testdata/parse
 REF=${REF:-/ref/ipvsadm}
+# OUT: where the goldens go; REF=/host/ipvsadm OUT=/tmp/x compares ours.
+OUT=${OUT:-$D/golden.txt}
 [ "${IPVSADM_E2E:-}" = 1 ] || { echo "gen.sh: run it in the VM: e2e/vm/run.sh sh $D/gen.sh" >&2; exit 2; }
 
 cp "$D/hosts" /etc/hosts
@@ -55,7 +57,7 @@ clean() {
 	ipvsadm --set 900 120 300
 } > /dev/null 2>&1
 
-out=$D/golden.txt.tmp
+out=$OUT.tmp
 : > "$out"
 setup=""
 stdin="" prog=ipvsadm envs="" noargs=0
@@ -113,5 +115,5 @@ while IFS= read -r line || [ -n "$line" ]; do
 	stdin="" prog=ipvsadm envs="" noargs=0
 done < $D/cases.txt
 clean
-mv "$out" $D/golden.txt
+mv "$out" "$OUT"
 echo "gen.sh: $n cases"
