@@ -198,11 +198,14 @@ func (c *Client) get(cmd uint8, payload []byte, dump bool, fn func(b []byte) err
 	}
 	var ferr error
 	for {
-		got := false
+		// A dump's iteration ends at NLMSG_DONE, which the iterator
+		// swallows: an empty dump yields nothing at all.
+		got := dump
 		for m, err := range c.nl.ReceiveIter() {
 			if err != nil {
 				var oe *netlink.OpError
 				if errors.As(err, &oe) && oe.Sequence != 0 && oe.Sequence != req.Header.Sequence {
+					got = false
 					break // stale; receive again
 				}
 				return kernelErr(cmd, err)
