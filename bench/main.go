@@ -53,7 +53,7 @@ func main() {
 	if c.rounds < 1 || c.reals < 1 || c.invocations < 1 || c.invocations > 2*perOctet {
 		fatalf("bad -rounds, -reals or -invocations")
 	}
-	// The bench flushes the IPVS table and rewrites /etc/hosts: only where
+	// The bench makes network namespaces and rewrites /etc/hosts: only where
 	// the VM's init says it is the throw-away test machine.
 	if os.Getenv("IPVSADM_E2E") != "1" {
 		fatalf("refusing to run outside the test VM (IPVSADM_E2E=1); use `make bench`")
@@ -90,22 +90,12 @@ func fatalf(format string, a ...any) {
 	os.Exit(2)
 }
 
-// setup loads the IPVS modules the rule set uses (so no run pays for it),
-// gives the VM a route to the real servers (the kernel refuses a
-// destination it has no route to), and copies both binaries to tmpfs.
+// setup loads the IPVS modules the rule set uses (so no run pays for it)
+// and copies both binaries to tmpfs.
 func setup(c config) (ref, ours impl, err error) {
 	for _, m := range []string{"ip_vs", "ip_vs_wlc", "ip_vs_rr", "ip_vs_sh", "ip_vs_lc", "ip_vs_wrr"} {
 		if out, err := exec.Command("/sbin/modprobe", m).CombinedOutput(); err != nil {
 			return ref, ours, fmt.Errorf("modprobe %s: %v %s", m, err, out)
-		}
-	}
-	for _, args := range [][]string{
-		{"link", "add", "bench0", "type", "dummy"},
-		{"addr", "add", "198.19.255.254/15", "dev", "bench0"},
-		{"link", "set", "bench0", "up"},
-	} {
-		if out, err := exec.Command("/sbin/ip", args...).CombinedOutput(); err != nil {
-			return ref, ours, fmt.Errorf("ip %s: %v %s", strings.Join(args, " "), err, out)
 		}
 	}
 	ref = impl{name: "ref", path: filepath.Join(work, "ref", "ipvsadm")}
@@ -201,7 +191,7 @@ func bench(c config, n int, ref, ours impl) (*table, error) {
 			}
 		}
 	}
-	return t, nil
+	return t, s.done()
 }
 
 type suite struct {
@@ -210,12 +200,14 @@ type suite struct {
 	ref, ours impl
 	dir       string
 	want      map[string]result // the reference's first output of each command
+	ns        *netns            // where the runs happen now
+	nsCount   int
 }
 
 // exec runs one command and checks its output against the reference's
 // first run of the same command (key).
 func (s *suite) exec(im impl, key string, args []string, stdin string, r *row) (result, error) {
-	res, err := run(im, s.dir, args, stdin, false, strings.HasSuffix(key, "(rss)"))
+	res, err := run(im, s.ns, s.dir, args, stdin, false, strings.HasSuffix(key, "(rss)"))
 	if err != nil {
 		return res, fmt.Errorf("%s %s: %v", im.name, key, err)
 	}
@@ -243,19 +235,32 @@ func (s *suite) exec(im impl, key string, args []string, stdin string, r *row) (
 
 // snapshot is the kernel's table as the reference prints it.
 func (s *suite) snapshot() ([]byte, error) {
-	res, err := run(s.ref, s.dir, []string{"-Sn"}, "", false, false)
+	res, err := run(s.ref, s.ns, s.dir, []string{"-Sn"}, "", false, false)
 	if err != nil || res.status != 0 {
 		return nil, fmt.Errorf("snapshot: %v status %d %s", err, res.status, res.stderr)
 	}
 	return res.stdout, nil
 }
 
-func (s *suite) flush() error {
-	res, err := run(s.ref, s.dir, []string{"-C"}, "", false, false)
-	if err != nil || res.status != 0 {
-		return fmt.Errorf("flush: %v status %d %s", err, res.status, res.stderr)
+// fresh gives the next runs a network namespace of their own.
+func (s *suite) fresh() error {
+	if err := s.done(); err != nil {
+		return err
 	}
-	return nil
+	s.nsCount++
+	ns, err := newNetns("bench" + itoa(s.nsCount))
+	s.ns = ns
+	return err
+}
+
+// done removes the current namespace, if any.
+func (s *suite) done() error {
+	if s.ns == nil {
+		return nil
+	}
+	err := s.ns.remove()
+	s.ns = nil
+	return err
 }
 
 // round times every command once under im. The first round also checks
@@ -269,7 +274,7 @@ func (s *suite) round(round int, im impl, rows []*row) error {
 			r.ours = append(r.ours, sm)
 		}
 	}
-	if err := s.flush(); err != nil {
+	if err := s.fresh(); err != nil {
 		return err
 	}
 	res, err := s.exec(im, "restore", []string{"-R"}, filepath.Join(work, "rules"), rows[0])
@@ -343,10 +348,10 @@ func (s *suite) errorCheck() error {
 	var status [2]int
 	for i, im := range []impl{s.ref, s.ours} {
 		for j, merged := range []bool{false, true} {
-			if err := s.flush(); err != nil {
+			if err := s.fresh(); err != nil {
 				return err
 			}
-			res, err := run(im, s.dir, []string{"-R"}, in, merged, false)
+			res, err := run(im, s.ns, s.dir, []string{"-R"}, in, merged, false)
 			if err != nil {
 				return err
 			}

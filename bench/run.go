@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // result is one run of an ipvsadm binary.
@@ -36,7 +38,7 @@ type impl struct {
 // messages quote it), stdin from the file stdin ("" for /dev/null), and
 // stdout and stderr into files under dir, as a shell redirect would.
 // With merged, stderr goes to the same file as stdout.
-func run(bin impl, dir string, args []string, stdin string, merged, sampleRSS bool) (result, error) {
+func run(bin impl, ns *netns, dir string, args []string, stdin string, merged, sampleRSS bool) (result, error) {
 	var res result
 	cmd := exec.Command(bin.path)
 	cmd.Args = append([]string{"ipvsadm"}, args...)
@@ -67,14 +69,23 @@ func run(bin impl, dir string, args []string, stdin string, merged, sampleRSS bo
 		defer ef.Close()
 		cmd.Stderr = ef
 	}
+	// The child starts in ns: it inherits the network namespace of the
+	// thread that starts it. ptrace requests, too, must come from the
+	// thread that started the child.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if sampleRSS {
-		// ptrace requests must come from the thread that started the child.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
 		cmd.SysProcAttr = &syscall.SysProcAttr{Ptrace: true}
 	}
+	if err := ns.enter(); err != nil {
+		return res, err
+	}
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	if lerr := ns.leave(); lerr != nil {
+		panic("bench: cannot return to the initial network namespace: " + lerr.Error())
+	}
+	if err != nil {
 		return res, err
 	}
 	if sampleRSS {
@@ -209,4 +220,89 @@ func parseHWM(s []byte) (int64, bool) {
 	}
 	v, err := strconv.ParseInt(string(f[0]), 10, 64)
 	return v, err == nil
+}
+
+// netns is a network namespace of its own for one binary's run of the
+// suite: a fresh IPVS table, and a fresh "trash" of deleted destinations.
+// (After a flush the kernel keeps every deleted destination for a minute
+// or two and scans all of them on every destination added, so a restore
+// right after flushing a large table runs many times slower, by a
+// different amount each time; neither binary should be timed on that.)
+type netns struct {
+	name string
+	fd   int
+	home int // the bench's own namespace
+}
+
+func newNetns(name string) (*netns, error) {
+	for _, args := range [][]string{
+		{"netns", "add", name},
+		{"-n", name, "link", "set", "lo", "up"},
+		// The kernel refuses a destination it has no route to.
+		{"-n", name, "link", "add", "bench0", "type", "dummy"},
+		{"-n", name, "addr", "add", "198.19.255.254/15", "dev", "bench0"},
+		{"-n", name, "link", "set", "bench0", "up"},
+	} {
+		if out, err := exec.Command("/sbin/ip", args...).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("ip %v: %v %s", args, err, out)
+		}
+	}
+	fd, err := syscall.Open("/run/netns/"+name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	home, err := syscall.Open("/proc/self/ns/net", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	return &netns{name: name, fd: fd, home: home}, nil
+}
+
+func (n *netns) enter() error { return setns(n.fd) }
+func (n *netns) leave() error { return setns(n.home) }
+
+func setns(fd int) error { return unix.Setns(fd, unix.CLONE_NEWNET) }
+
+// remove deletes the namespace and waits until the kernel has torn its
+// table down, so that the work does not land in the next timed run.
+func (n *netns) remove() error {
+	syscall.Close(n.fd)
+	syscall.Close(n.home)
+	if out, err := exec.Command("/sbin/ip", "netns", "del", n.name).CombinedOutput(); err != nil {
+		return fmt.Errorf("ip netns del: %v %s", err, out)
+	}
+	settle()
+	return nil
+}
+
+// settle waits (at most a minute) until the machine is idle: 90% of CPU
+// time idle over a fifth of a second.
+func settle() {
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		t0, i0 := cpuTimes()
+		time.Sleep(200 * time.Millisecond)
+		t1, i1 := cpuTimes()
+		if t1 > t0 && float64(i1-i0)/float64(t1-t0) >= 0.9 {
+			return
+		}
+	}
+}
+
+// cpuTimes is the total and idle (idle + iowait) ticks of /proc/stat.
+func cpuTimes() (total, idle uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	for i, f := range bytes.Fields(line)[1:] {
+		v, _ := strconv.ParseUint(string(f), 10, 64)
+		total += v
+		if i == 3 || i == 4 {
+			idle += v
+		}
+	}
+	return total, idle
 }
