@@ -107,7 +107,6 @@ func (f *fakeAPI) Destinations(svc ipvs.Service) ([]ipvs.Destination, error) {
 	return append([]ipvs.Destination(nil), s.Dests...), nil
 }
 
-func (f *fakeAPI) NewService(ipvs.Service) error    { return f.fail("NewService") }
 func (f *fakeAPI) UpdateService(ipvs.Service) error { return f.fail("UpdateService") }
 func (f *fakeAPI) DelService(ipvs.Service) error    { return f.fail("DelService") }
 func (f *fakeAPI) Flush() error                     { return f.fail("Flush") }
@@ -124,6 +123,19 @@ func (f *fakeAPI) SetTimeouts(ipvs.Timeouts) error { return f.fail("SetTimeouts"
 func (f *fakeAPI) NewDaemon(ipvs.Daemon) error     { return f.fail("NewDaemon") }
 func (f *fakeAPI) DelDaemon(ipvs.Daemon) error     { return f.fail("DelDaemon") }
 func (f *fakeAPI) Close() error                    { return nil }
+
+// NewService adds svc to the table; like the kernel it refuses a key that
+// is there already.
+func (f *fakeAPI) NewService(svc ipvs.Service) error {
+	if err := f.fail("NewService"); err != nil {
+		return err
+	}
+	if f.find(&svc) != nil {
+		return &ipvs.Error{Op: "NEW_SERVICE", Errno: syscall.EEXIST}
+	}
+	f.fx.Services = append(f.fx.Services, fixtureService{Service: svc})
+	return nil
+}
 
 func (f *fakeAPI) Zero(svc *ipvs.Service) error {
 	if svc == nil {

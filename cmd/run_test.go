@@ -1,0 +1,151 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// run is Main over a fake kernel holding fx.
+func run(t *testing.T, fx *fixture, stdin string, args ...string) (api *fakeAPI, rc int, stdout, stderr string) {
+	t.Helper()
+	api = useFixture(t, fx, fakeNamer{}, "/nonexistent/ip_vs_conn")
+	var out, errb bytes.Buffer
+	rc = Main(append([]string{"ipvsadm"}, args...), strings.NewReader(stdin), &out, &errb)
+	return api, rc, out.String(), errb.String()
+}
+
+func emptyTable() *fixture {
+	return &fixture{Info: ipvs.Info{Version: 0x010201, ConnTabSize: 4096}}
+}
+
+// The expectations below are what /ref/ipvsadm printed for the same input
+// in the VM (see the report of the run/format work).
+func TestRestore(t *testing.T) {
+	tests := []struct {
+		name, in   string
+		rc         int
+		stderr     string
+		added      int // services in the table afterwards
+		stdoutPart string
+	}{
+		// A popt error past the first option ends only its line.
+		{"late popt error", "-A -t 1.1.1.1:1 --bogus\n-A -t 1.1.1.2:1\n", 0, "--bogus: unknown option\n", 1, ""},
+		// A kernel error is reported; the status is the last line's.
+		{"kernel error then ok", "-A -t 1.1.1.2:1\n-A -t 1.1.1.2:1\n-A -t 1.1.1.3:1 -s\n-A -t 1.1.1.4:1\n", 0,
+			"Service already exists\n-s: missing argument\n", 2, ""},
+		{"last line fails", "-A -t 1.1.1.7:1 -s\n", 255, "-s: missing argument\n", 0, ""},
+		{"kernel error last", "-A -t 1.1.1.2:1\n-A -t 1.1.1.2:1\n", 255, "Service already exists\n", 1, ""},
+		// A bad first option exits at once: later lines do not run.
+		{"comment is an option", "-A -t 1.1.1.4:1\n# comment\n-A -t 1.1.1.6:1\n", 255,
+			"Try `ipvsadm -h' or 'ipvsadm --help' for more information.\n", 1, ""},
+		{"restore in restore", "-A -t 1.1.1.1:1\n-R\n-A -t 1.1.1.3:1\n", 255,
+			"Try `ipvsadm -h' or 'ipvsadm --help' for more information.\n", 1, ""},
+		{"blank lines and ipvsadm words", "\n  \nipvsadm -A -t 1.1.1.1:1\n-L -n\n", 0, "", 1,
+			"TCP  1.1.1.1:1 wlc\n"},
+		{"empty", "", 0, "", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := emptyTable()
+			_, rc, out, errs := run(t, fx, tt.in, "-R")
+			if rc != tt.rc || errs != tt.stderr {
+				t.Errorf("rc %d stderr %q, want %d %q", rc, errs, tt.rc, tt.stderr)
+			}
+			if len(fx.Services) != tt.added {
+				t.Errorf("%d services in the table, want %d", len(fx.Services), tt.added)
+			}
+			if !strings.Contains(out, tt.stdoutPart) {
+				t.Errorf("stdout %q lacks %q", out, tt.stdoutPart)
+			}
+		})
+	}
+}
+
+func TestKernelErrors(t *testing.T) {
+	tests := []struct {
+		args   []string
+		call   string
+		errno  syscall.Errno
+		rc     int
+		stderr string
+	}{
+		{[]string{"-D", "-t", "1.2.3.4:80"}, "DelService", syscall.ESRCH, 255, "No such service\n"},
+		{[]string{"-d", "-t", "1.2.3.4:80", "-r", "2.2.2.2"}, "DelDestination", syscall.ESRCH, 255, "Service not defined\n"},
+		{[]string{"-a", "-t", "1.2.3.4:80", "-r", "2.2.2.2"}, "NewDestination", syscall.EEXIST, 255, "Destination already exists\n"},
+		{[]string{"-e", "-t", "1.2.3.4:80", "-r", "2.2.2.2"}, "UpdateDestination", syscall.ENOENT, 255, "No such destination\n"},
+		{[]string{"-Z", "-t", "1.2.3.4:80"}, "Zero", syscall.ESRCH, 255, "No such service\n"},
+		{[]string{"-C"}, "Flush", syscall.EPERM, 255, "Permission denied (you must be root)\n"},
+		{[]string{"--stop-daemon", "master"}, "DelDaemon", syscall.ESRCH, 255, "No daemon is running\n"},
+		{[]string{"--set", "1", "2", "3"}, "SetTimeouts", syscall.EINVAL, 255,
+			"Invalid operation.  Possibly wrong module version, address not unicast, ...\n"},
+		// Lists end with status 1; --timeout and --daemon say nothing.
+		{[]string{"-Ln"}, "Services", syscall.ENOMEM, 1, "Memory allocation problem\n"},
+		{[]string{"-L", "--timeout"}, "Timeouts", syscall.EINVAL, 1, ""},
+		{[]string{"-L", "--daemon"}, "Daemons", syscall.EINVAL, 1, ""},
+		{[]string{"-Z"}, "Zero(all)", syscall.EPERM, 255, "Permission denied (you must be root)\n"},
+	}
+	for _, tt := range tests {
+		fx := emptyTable()
+		api := &fakeAPI{fx: fx, errs: map[string]syscall.Errno{tt.call: tt.errno}}
+		old := openIPVS
+		openIPVS = func() (ipvs.API, error) { return api, nil }
+		var out, errb bytes.Buffer
+		rc := Main(append([]string{"ipvsadm"}, tt.args...), strings.NewReader(""), &out, &errb)
+		openIPVS = old
+		if rc != tt.rc || errb.String() != tt.stderr {
+			t.Errorf("ipvsadm %v: rc %d stderr %q, want %d %q", tt.args, rc, errb.String(), tt.rc, tt.stderr)
+		}
+		if len(api.calls) == 0 || api.calls[len(api.calls)-1] != tt.call {
+			t.Errorf("ipvsadm %v: calls %v, want %s last", tt.args, api.calls, tt.call)
+		}
+	}
+}
+
+func TestMainOpenFailure(t *testing.T) {
+	old := openIPVS
+	defer func() { openIPVS = old }()
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{&ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, "Protocol not available"},
+		{&ipvs.OpenError{Errno: syscall.EPERM, Err: errors.New("x")}, "Permission denied (you must be root)"},
+	} {
+		openIPVS = func() (ipvs.API, error) { return nil, tt.err }
+		var out, errb bytes.Buffer
+		// ipvsadm opens IPVS before it even looks at -h.
+		rc := Main([]string{"ipvsadm", "-h"}, strings.NewReader(""), &out, &errb)
+		want := "Can't initialize ipvs: " + tt.want + "\nAre you sure that IP Virtual Server is built in the kernel or as module?\n"
+		if rc != 2 || out.Len() != 0 || errb.String() != want {
+			t.Errorf("rc %d stdout %q stderr %q, want 2 and %q", rc, out.String(), errb.String(), want)
+		}
+	}
+}
+
+func TestListOneService(t *testing.T) {
+	fx := emptyTable()
+	fx.Services = []fixtureService{{Service: ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.UDP,
+		Address: mustAddr("10.0.0.1"), Port: 53, Scheduler: "rr", Netmask: 0xffffffff},
+		Dests: []ipvs.Destination{
+			{Address: mustAddr("10.0.0.3"), Port: 53, ConnFlags: ipvs.FwdMasq, Weight: 1},
+			{Address: mustAddr("10.0.0.2"), Port: 53, ConnFlags: ipvs.FwdMasq, Weight: 2},
+		}}}
+	_, rc, out, errs := run(t, fx, "", "-L", "-n", "-u", "10.0.0.1:53")
+	want := "Prot LocalAddress:Port Scheduler Flags\n" +
+		"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n" +
+		"UDP  10.0.0.1:53 rr\n" +
+		"  -> 10.0.0.2:53                  Masq    2      0          0         \n" +
+		"  -> 10.0.0.3:53                  Masq    1      0          0         \n"
+	if rc != 0 || out != want || errs != "" {
+		t.Errorf("rc %d stderr %q stdout\n%s\nwant\n%s", rc, errs, out, want)
+	}
+	_, rc, out, errs = run(t, fx, "", "-L", "-n", "-t", "10.0.0.1:53")
+	if rc != 1 || out != "" || errs != "No such service\n" {
+		t.Errorf("missing service: rc %d stdout %q stderr %q", rc, out, errs)
+	}
+}
