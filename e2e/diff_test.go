@@ -6,11 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -33,7 +35,7 @@ var (
 		"write ref and ours transcripts of every diff case to this directory")
 )
 
-const cmdTimeout = 30 * time.Second
+const cmdTimeout = 10 * time.Second
 
 func TestDiff(t *testing.T) {
 	dir, err := findCases()
@@ -233,6 +235,9 @@ type harness struct {
 	// (or when a side ended in error).
 	known                   bool
 	lastDaemon, lastTimeout string
+	// dirty: the last side sent traffic. Its connection entries survive a
+	// flush (only unloading ip_vs drops them), so the next side reloads.
+	dirty bool
 }
 
 var timeoutRE = regexp.MustCompile(`^Timeout \(tcp tcpfin udp\): (\d+) (\d+) (\d+)\n$`)
@@ -292,6 +297,16 @@ func (h *harness) reset() error {
 // runSide resets the kernel, plays the case with bin and returns the
 // transcript.
 func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
+	if h.dirty {
+		if err := h.reset(); err != nil {
+			return "", fmt.Errorf("reset: %v", err)
+		}
+		if err := unloadIPVS(); err != nil {
+			return "", fmt.Errorf("dropping connections: %v", err)
+		}
+		h.dirty, h.known = false, false
+	}
+	h.dirty = c.Traffic()
 	if err := h.reset(); err != nil {
 		h.known = false
 		return "", fmt.Errorf("reset: %v", err)
@@ -309,6 +324,7 @@ func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
 			r := run(bin, c.Argv0, s.Args, stdin)
 			prev = r.stdout
 			fmt.Fprintf(&tr, "$ %s %s\n", c.Argv0, diffcase.QuoteArgs(s.Args))
+			r.stdout = connExpiry.ReplaceAllString(r.stdout, "${1}MM:SS ")
 			writeResult(&tr, r)
 		case diffcase.SetupRef:
 			r := run(refBin, "ipvsadm", s.Args, s.Stdin)
@@ -324,6 +340,10 @@ func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
 			}
 		case diffcase.Unload:
 			if err := unloadIPVS(); err != nil {
+				return "", fmt.Errorf("line %d: %v", s.Line, err)
+			}
+		case diffcase.UDP:
+			if err := sendUDP(s.Args[0], s.Args[1], s.Args[2]); err != nil {
 				return "", fmt.Errorf("line %d: %v", s.Line, err)
 			}
 		}
@@ -353,6 +373,34 @@ func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
 	}
 	h.known = okT && okD
 	return tr.String(), nil
+}
+
+// connExpiry matches the expiry column of a connection listing (-c), the
+// one thing that depends on timing: the two sides run seconds apart.
+var connExpiry = regexp.MustCompile(`(?m)^((?:TCP|UDP|SCTP|IP) +)\d\d:\d\d `)
+
+// sendUDP sends one datagram from a fixed local port, so that the
+// connection entry it creates lists the same on both sides.
+func sendUDP(srcPort, dst, payload string) error {
+	payload, err := strconv.Unquote(`"` + payload + `"`)
+	if err != nil {
+		return fmt.Errorf("payload: %v", err)
+	}
+	raddr, err := net.ResolveUDPAddr("udp", dst)
+	if err != nil {
+		return err
+	}
+	lport, err := strconv.Atoi(srcPort)
+	if err != nil {
+		return err
+	}
+	conn, err := net.DialUDP("udp", &net.UDPAddr{Port: lport}, raddr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = conn.Write([]byte(payload))
+	return err
 }
 
 // writeResult renders one invocation. Lines ending in blanks get a '$' so a

@@ -16,6 +16,7 @@ const (
 	SetupRef              // reference ipvsadm, output ignored, must succeed
 	SetupExec             // another program, output ignored, must succeed
 	Unload                // remove every ip_vs module from the kernel
+	UDP                   // send one UDP datagram: Args = SRCPORT HOST:PORT PAYLOAD
 )
 
 // Step is one line of a case.
@@ -27,6 +28,17 @@ type Step struct {
 	// side produced it, to stdin (save → restore round trips).
 	StdinPrev bool
 	Line      int
+}
+
+// Traffic reports whether the case sends packets: its connection entries
+// outlive a flush, so the runner reloads ip_vs after it.
+func (c *Case) Traffic() bool {
+	for _, s := range c.Steps {
+		if s.Kind == UDP {
+			return true
+		}
+	}
+	return false
 }
 
 // Case is one independent scenario.
@@ -144,7 +156,7 @@ func Parse(file, text string) ([]*Case, error) {
 			last = &cur.Steps[len(cur.Steps)-1]
 		case "setup":
 			if len(words) < 2 {
-				return nil, errf("want: setup ipvsadm ARGS | setup exec PROG ARGS | setup unload-ipvs")
+				return nil, errf("want: setup ipvsadm ARGS | setup exec PROG ARGS | setup unload-ipvs | setup udp ...")
 			}
 			switch words[1] {
 			case "ipvsadm":
@@ -156,6 +168,11 @@ func Parse(file, text string) ([]*Case, error) {
 				cur.Steps = append(cur.Steps, Step{Kind: SetupExec, Args: words[2:], Line: n})
 			case "unload-ipvs":
 				cur.Steps = append(cur.Steps, Step{Kind: Unload, Line: n})
+			case "udp":
+				if len(words) != 5 {
+					return nil, errf("want: setup udp SRCPORT HOST:PORT PAYLOAD")
+				}
+				cur.Steps = append(cur.Steps, Step{Kind: UDP, Args: words[2:], Line: n})
 			default:
 				return nil, errf("unknown setup %q", words[1])
 			}

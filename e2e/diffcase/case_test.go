@@ -16,14 +16,14 @@ case two
 argv0 /sbin/ipvsadm
 setup unload-ipvs
 setup exec /sbin/ip link show
+setup udp 40000 10.0.0.1:53 hello
 setup ipvsadm -R
 < -A -t 1.2.3.4:80
 ipvsadm -R
 < -A -u 1.2.3.4:53 # c
 <
 <  two spaces
-<! tail
-ipvsadm 'a b'  -Ln
+<! tail` + "\r\n" + `ipvsadm 'a b'  -Ln
 ipvsadm -R
 <<
 `
@@ -40,11 +40,15 @@ ipvsadm -R
 		{Name: "two", File: "x.case", Line: 5, Argv0: "/sbin/ipvsadm", Steps: []Step{
 			{Kind: Unload, Line: 7},
 			{Kind: SetupExec, Args: []string{"/sbin/ip", "link", "show"}, Line: 8},
-			{Kind: SetupRef, Args: []string{"-R"}, Stdin: str("-A -t 1.2.3.4:80\n"), Line: 9},
-			{Kind: Run, Args: []string{"-R"}, Stdin: str("-A -u 1.2.3.4:53 # c\n\n two spaces\ntail"), Line: 11},
-			{Kind: Run, Args: []string{"a b", "-Ln"}, Line: 16},
-			{Kind: Run, Args: []string{"-R"}, StdinPrev: true, Line: 17},
+			{Kind: UDP, Args: []string{"40000", "10.0.0.1:53", "hello"}, Line: 9},
+			{Kind: SetupRef, Args: []string{"-R"}, Stdin: str("-A -t 1.2.3.4:80\n"), Line: 10},
+			{Kind: Run, Args: []string{"-R"}, Stdin: str("-A -u 1.2.3.4:53 # c\n\n two spaces\ntail\r"), Line: 12},
+			{Kind: Run, Args: []string{"a b", "-Ln"}, Line: 17},
+			{Kind: Run, Args: []string{"-R"}, StdinPrev: true, Line: 18},
 		}},
+	}
+	if cs[0].Traffic() || !cs[1].Traffic() {
+		t.Error("Traffic() wrong")
 	}
 	if !reflect.DeepEqual(cs, want) {
 		for i := range cs {
@@ -64,6 +68,7 @@ func TestParseErrors(t *testing.T) {
 		"case a\nfrobnicate\n",                // unknown directive
 		"case a\nsetup nothing\nipvsadm -L\n", // unknown setup
 		"case a\n<<\nipvsadm -L\n",
+		"case a\nsetup udp 1 x\nipvsadm -L\n",
 		"case a\nipvsadm -R\n< x\n<<\n",
 	} {
 		if _, err := Parse("x.case", text); err == nil {
