@@ -22,6 +22,7 @@ var openIPVS = func() (ipvs.API, error) {
 // Where names and connections come from; tests point them at fixtures.
 var (
 	newNamer     = func() namer { return newSysNamer() }
+	newParser    = NewParser
 	connProcPath = "/proc/net/ip_vs_conn"
 )
 
@@ -34,6 +35,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		errw:     stderr,
 		tty:      isTerminal(stdout),
 		names:    newNamer(),
+		parser:   newParser(),
 		connPath: connProcPath,
 	}
 	if len(args) > 0 {

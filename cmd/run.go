@@ -29,6 +29,7 @@ type runner struct {
 	// as C's fully buffered stdout is.
 	tty      bool
 	names    namer
+	parser   *Parser
 	connPath string
 
 	buf  []byte // one output line
@@ -126,7 +127,7 @@ func (r *runner) list(req *Request) error {
 // runArgs parses one command line (argv[0] included) and runs it: ipvsadm's
 // process_options.
 func (r *runner) runArgs(argv []string, readingStdin bool) (int, error) {
-	req, ex := Parse(argv[0], argv[1:])
+	req, ex := r.parser.Parse(argv[0], argv[1:])
 	if ex != nil {
 		if ex.Stdout != "" {
 			_, _ = r.out.WriteString(ex.Stdout)
