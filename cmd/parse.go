@@ -41,6 +41,11 @@ func Parse(prog string, args []string) (*Request, *Exit) {
 //
 // Left to the caller: -R inside -R (ipvsadm answers with the -h hint and
 // 255) and -S's FMT_RULE, which ipvsadm adds in its command switch.
+//
+// Two reference outcomes are not reproduced as such: "-b ," makes ipvsadm
+// die of SIGSEGV (Parse returns Exit{Status: 139} without output), and a
+// popt "!#:+" macro with only option words left after it makes ipvsadm
+// loop for ever (Parse keeps the macro as it is and goes on).
 func (p *Parser) Parse(prog string, args []string) (*Request, *Exit) {
 	if len(args) == 0 {
 		return &Request{Cmd: CmdList}, nil
