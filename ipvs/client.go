@@ -87,7 +87,9 @@ func modprobe() error {
 }
 
 func dial(netns int) (*Client, error) {
-	nl, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: netns})
+	// A fixed receive buffer saves the size-peeking recvmsg per datagram,
+	// and a large one lets the kernel pack dumps into 32 KiB datagrams.
+	nl, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: netns, MessageBufferSize: 64 << 10})
 	if err != nil {
 		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
 	}
