@@ -694,3 +694,36 @@ func TestIpvsScale(t *testing.T) {
 	}
 	t.Logf("%d failing deletes: Batch %v, one by one %v", n, tb, time.Since(start))
 }
+
+// TestIpvsNetns checks that OpenNetns works on the named namespace only.
+func TestIpvsNetns(t *testing.T) {
+	c := openIPVS(t) // IPVS loaded, root namespace table empty
+	if out, err := exec.Command("/sbin/ip", "netns", "add", "ipvstest").CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v %s", err, out)
+	}
+	defer exec.Command("/sbin/ip", "netns", "del", "ipvstest").Run()
+	f, err := os.Open("/run/netns/ipvstest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	nc, err := ipvs.OpenNetns(int(f.Fd()))
+	if err != nil {
+		t.Fatalf("OpenNetns: %v", err)
+	}
+	defer nc.Close()
+	svc := ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.TCP, Address: a("10.9.0.1"), Port: 443, Scheduler: "rr", Netmask: 0xffffffff}
+	if err := nc.NewService(svc); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("/sbin/ip", "netns", "exec", "ipvstest", refBin, "-Sn").CombinedOutput()
+	if err != nil || string(out) != "-A -t 10.9.0.1:443 -s rr\n" {
+		t.Errorf("in the namespace the reference lists %q (%v)", out, err)
+	}
+	if svcs, err := c.Services(); err != nil || len(svcs) != 0 {
+		t.Errorf("root namespace has %+v, %v", svcs, err)
+	}
+	if out := refOut(t, "-Sn"); out != "" {
+		t.Errorf("root namespace lists %q", out)
+	}
+}
