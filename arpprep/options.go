@@ -111,7 +111,7 @@ func Parse(args []string) (Options, error) {
 			o.Help = true
 			return o, nil
 		default:
-			return o, fmt.Errorf("unknown option %s", name)
+			return o, fmt.Errorf("unknown option %q", name)
 		}
 		if err != nil {
 			return o, err
@@ -169,7 +169,7 @@ func ParseVIP(s string) (netip.Addr, error) {
 		why = "link-local address"
 	}
 	if why != "" {
-		return netip.Addr{}, fmt.Errorf("invalid VIP %s: %s, not a unicast service address", s, why)
+		return netip.Addr{}, fmt.Errorf("invalid VIP %q: %s, not a unicast service address", s, why)
 	}
 	return a, nil
 }
