@@ -8,9 +8,13 @@ import (
 )
 
 // A chunk of requests shares one sendmsg. The kernel handles the requests of
-// a datagram one after another, answering each with its own ACK or error,
-// all queued on our socket before sendmsg returns; the chunk is kept small
-// enough that those answers fit in the default receive buffer.
+// a datagram one after another; it answers a request with an error whenever
+// it fails, and with an ACK on success only if asked to (NLM_F_ACK). So only
+// the last request of a chunk asks for an ACK: every other one is answered
+// only when it fails, and the last answer, which always comes, tells that
+// the chunk is complete. The flag changes no kernel state. All answers are
+// queued on our socket before sendmsg returns; the chunk is kept small
+// enough that even all-error answers fit in the default receive buffer.
 const (
 	batchMax   = 96
 	batchBytes = 48 << 10
@@ -19,8 +23,8 @@ const (
 // Batch performs ops in order and returns one error per op (nil on
 // success), each the same as Exec would return. A failing op does not stop
 // the ones after it, exactly as if they had been sent one by one; the
-// difference is that up to batchMax requests go in a single sendmsg and
-// answers are matched to ops by sequence number.
+// difference is that up to batchMax requests go in a single sendmsg, and
+// that successes other than a chunk's last cost no answer to read.
 func (c *Client) Batch(ops []Op) []error {
 	errs := make([]error, len(ops))
 	c.mu.Lock()
@@ -29,7 +33,6 @@ func (c *Client) Batch(ops []Op) []error {
 	msgs := make([]netlink.Message, 0, batchMax)
 	idx := make([]int, 0, batchMax)    // op index of each message
 	cmds := make([]uint8, 0, batchMax) // command of each message
-	done := make([]bool, batchMax)
 	for i := 0; i < len(ops); {
 		msgs, idx, cmds = msgs[:0], idx[:0], cmds[:0]
 		size := 0
@@ -39,7 +42,7 @@ func (c *Client) Batch(ops []Op) []error {
 				errs[i] = fmt.Errorf("ipvs: unknown op kind %d", ops[i].Kind)
 				continue
 			}
-			msgs = append(msgs, c.message(b, netlink.Acknowledge))
+			msgs = append(msgs, c.message(b, 0))
 			idx = append(idx, i)
 			cmds = append(cmds, cmd)
 			size += 16 + len(b)
@@ -47,6 +50,8 @@ func (c *Client) Batch(ops []Op) []error {
 		if len(msgs) == 0 {
 			continue
 		}
+		last := len(msgs) - 1
+		msgs[last].Header.Flags |= netlink.Acknowledge
 		sent, err := c.nl.SendMessages(msgs)
 		if err != nil {
 			for j := range msgs {
@@ -55,38 +60,38 @@ func (c *Client) Batch(ops []Op) []error {
 			continue
 		}
 		first := sent[0].Header.Sequence
-		clear(done)
-		pending := len(sent)
 		slot := func(seq uint32) int {
-			j := int(seq - first)
-			if j < 0 || j >= len(sent) || done[j] {
-				return -1
+			if j := int(seq - first); j >= 0 && j <= last {
+				return j
 			}
-			done[j] = true
-			pending--
-			return j
+			return -1
 		}
-		for pending > 0 {
+	recv:
+		for {
 			rmsgs, err := c.nl.Receive()
 			if err != nil {
 				var oe *netlink.OpError
 				if errors.As(err, &oe) && oe.Sequence != 0 {
-					if j := slot(oe.Sequence); j >= 0 {
+					j := slot(oe.Sequence)
+					if j >= 0 {
 						errs[idx[j]] = kernelErr(cmds[j], err)
+					}
+					if j == last {
+						break
 					}
 					continue
 				}
-				// The socket failed: the rest of this chunk got no answer.
+				// The socket failed: what this chunk did is unknown.
 				for j := range sent {
-					if !done[j] {
+					if errs[idx[j]] == nil {
 						errs[idx[j]] = kernelErr(cmds[j], err)
 					}
 				}
 				break
 			}
 			for _, m := range rmsgs {
-				if m.Header.Type == netlink.Error {
-					slot(m.Header.Sequence)
+				if m.Header.Type == netlink.Error && slot(m.Header.Sequence) == last {
+					break recv
 				}
 			}
 		}

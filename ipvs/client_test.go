@@ -73,10 +73,14 @@ func fakeClient(k *fakeKernel) *Client {
 // TestBatchMatchesAnswers checks that Batch splits requests into chunks and
 // gives each op the answer to its own request.
 func TestBatchMatchesAnswers(t *testing.T) {
+	var acked int
 	k := &fakeKernel{}
 	k.handle = func(req netlink.Message) [][]netlink.Message {
-		if req.Header.Type != fakeFamily || req.Header.Flags != netlink.Request|netlink.Acknowledge {
+		if req.Header.Type != fakeFamily || req.Header.Flags&^netlink.Acknowledge != netlink.Request {
 			t.Errorf("request header %+v", req.Header)
+		}
+		if req.Header.Flags&netlink.Acknowledge != 0 {
+			acked++
 		}
 		// Fail every service whose port is a multiple of 3.
 		var s Service
@@ -89,6 +93,9 @@ func TestBatchMatchesAnswers(t *testing.T) {
 		}
 		if s.Port%3 == 0 {
 			return [][]netlink.Message{ack(req, syscall.EEXIST)}
+		}
+		if req.Header.Flags&netlink.Acknowledge == 0 {
+			return nil // success is only acknowledged on request
 		}
 		return [][]netlink.Message{ack(req, 0)}
 	}
@@ -122,6 +129,16 @@ func TestBatchMatchesAnswers(t *testing.T) {
 	}
 	if len(k.queue) != 0 {
 		t.Errorf("%d answers left unread", len(k.queue))
+	}
+	if acked != 3 {
+		t.Errorf("%d requests asked for an ACK, want one per sendmsg", acked)
+	}
+
+	// A chunk whose last request fails ends with that error.
+	k.sendmsgs, acked = nil, 0
+	errs = c.Batch(ops[:3]) // ports 1, 2, 3
+	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], syscall.EEXIST) || len(k.queue) != 0 {
+		t.Errorf("errs %v, %d answers left", errs, len(k.queue))
 	}
 }
 
