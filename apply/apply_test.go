@@ -1,0 +1,334 @@
+package apply
+
+import (
+	"net/netip"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/lvsgo/ipvsadm/cmd"
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// numeric resolves nothing: tests use numeric addresses only.
+type numeric struct{}
+
+func (numeric) Host4(string) (netip.Addr, bool)    { return netip.Addr{}, false }
+func (numeric) Port(string, string) (uint16, bool) { return 0, false }
+func parser() *cmd.Parser                          { return &cmd.Parser{Resolver: numeric{}} }
+func mustParse(t *testing.T, s string) Table {
+	t.Helper()
+	tb, errs := Parse(strings.NewReader(s), parser())
+	if len(errs) > 0 {
+		t.Fatalf("parse %q: %v", s, errs)
+	}
+	return tb
+}
+
+func formatAll(ops []ipvs.Op) string {
+	var b strings.Builder
+	for _, op := range ops {
+		b.WriteString(Format(op) + "\n")
+	}
+	return b.String()
+}
+
+func TestParseErrors(t *testing.T) {
+	in := "# a comment\n" +
+		"-A -t 10.0.0.1:80 -s rr\n" +
+		"\n" +
+		"-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n" +
+		"-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g\n" + // 5: twice
+		"-A -t 10.0.0.1:80 -s wlc\n" + // 6: twice
+		"-a -u 10.0.0.1:53 -r 10.0.0.2\n" + // 7: no -A
+		"-C\n" + // 8
+		"-A -t 10.0.0.9:80 -s rr -m\n" + // 9: ipvsadm refuses
+		"bogus\n" // 10
+	_, errs := Parse(strings.NewReader(in), parser())
+	want := []LineError{
+		{5, "real server 10.0.0.2:80 of -t 10.0.0.1:80 is defined twice"},
+		{6, "service -t 10.0.0.1:80 is defined twice"},
+		{7, "real server for -u 10.0.0.1:53, which no earlier -A line defines"},
+		{8, "only -A and -a lines (the -S format) can be applied"},
+		{9, "Illegal 'forward' option with the 'add-service' command"},
+		{10, "not a valid ipvsadm command line"},
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("errors %v, want %v", errs, want)
+	}
+	for i := range want {
+		if errs[i].Line != want[i].Line || !strings.HasPrefix(errs[i].Msg, strings.SplitN(want[i].Msg, "'", 2)[0]) {
+			t.Errorf("error %d: %v, want %v", i, errs[i], want[i])
+		}
+	}
+}
+
+func TestDiff(t *testing.T) {
+	for _, tc := range []struct{ name, cur, want, ops string }{
+		{"equal", "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n",
+			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n", ""},
+		{"from empty", "",
+			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n-A -f 7 -s sh -b sh-port\n",
+			"-A -t 10.0.0.1:80 -s rr\n-A -f 7 -s sh -b sh-port\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n"},
+		{"to empty", "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n-A -u 10.0.0.1:53 -s wlc\n", "",
+			"-D -t 10.0.0.1:80\n-D -u 10.0.0.1:53\n"},
+		{"edit service and dests",
+			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n-a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 1\n-a -t 10.0.0.1:80 -r 10.0.0.4:80 -m -w 1\n",
+			"-A -t 10.0.0.1:80 -s wlc -p 300 -M 255.255.255.0\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n-a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 5\n-a -t 10.0.0.1:80 -r 10.0.0.5:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum\n",
+			"-E -t 10.0.0.1:80 -s wlc -p 300 -M 255.255.255.0\n" +
+				"-e -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 5\n" +
+				"-a -t 10.0.0.1:80 -r 10.0.0.5:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum\n" +
+				"-d -t 10.0.0.1:80 -r 10.0.0.4:80\n"},
+		{"replace service keeps the other", "-A -t 10.0.0.1:80 -s rr\n-A -t 10.0.0.1:81 -s rr\n",
+			"-A -t 10.0.0.1:81 -s rr\n-A -u [2001:db8::1]:80 -s rr -o\n-a -u [2001:db8::1]:80 -r [2001:db8::2]:80 -g -w 0\n",
+			"-A -u [2001:db8::1]:80 -s rr -o\n-a -u [2001:db8::1]:80 -r [2001:db8::2]:80 -g -w 0\n-D -t 10.0.0.1:80\n"},
+		{"non-persistent timeout ignored, forwarding change",
+			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g\n",
+			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n",
+			"-e -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := formatAll(Diff(mustParse(t, tc.cur), mustParse(t, tc.want)))
+			if got != tc.ops {
+				t.Errorf("Diff:\n%s\nwant:\n%s", got, tc.ops)
+			}
+		})
+	}
+}
+
+// fake is an in-memory kernel table; fail makes ops of that kind fail
+// with EINVAL after the first `after` successes of that kind.
+type fake struct {
+	t     Table
+	fail  map[ipvs.OpKind]int
+	calls int
+}
+
+var _ ipvs.API = (*fake)(nil)
+
+func (f *fake) find(s ipvs.Service) int {
+	for i := range f.t {
+		if keyOf(&f.t[i].Service) == keyOf(&s) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (f *fake) failing(k ipvs.OpKind, op string) error {
+	f.calls++
+	if n, ok := f.fail[k]; ok {
+		if n == 0 {
+			return &ipvs.Error{Op: op, Errno: syscall.EINVAL}
+		}
+		f.fail[k] = n - 1
+	}
+	return nil
+}
+
+func (f *fake) Info() (ipvs.Info, error)                   { return ipvs.Info{}, nil }
+func (f *fake) Service(ipvs.Service) (ipvs.Service, error) { return ipvs.Service{}, nil }
+func (f *fake) Services() ([]ipvs.Service, error) {
+	var out []ipvs.Service
+	for _, e := range f.t {
+		out = append(out, e.Service)
+	}
+	return out, nil
+}
+func (f *fake) Destinations(s ipvs.Service) ([]ipvs.Destination, error) {
+	i := f.find(s)
+	if i < 0 {
+		return nil, &ipvs.Error{Op: "GET_DEST", Errno: syscall.ESRCH}
+	}
+	return append([]ipvs.Destination(nil), f.t[i].Dests...), nil
+}
+func (f *fake) NewService(s ipvs.Service) error {
+	if err := f.failing(ipvs.OpNewService, "NEW_SERVICE"); err != nil {
+		return err
+	}
+	if f.find(s) >= 0 {
+		return &ipvs.Error{Op: "NEW_SERVICE", Errno: syscall.EEXIST}
+	}
+	f.t = append(f.t, Entry{Service: s})
+	return nil
+}
+func (f *fake) UpdateService(s ipvs.Service) error {
+	if err := f.failing(ipvs.OpUpdateService, "SET_SERVICE"); err != nil {
+		return err
+	}
+	i := f.find(s)
+	if i < 0 {
+		return &ipvs.Error{Op: "SET_SERVICE", Errno: syscall.ESRCH}
+	}
+	f.t[i].Service = s
+	return nil
+}
+func (f *fake) DelService(s ipvs.Service) error {
+	if err := f.failing(ipvs.OpDelService, "DEL_SERVICE"); err != nil {
+		return err
+	}
+	i := f.find(s)
+	if i < 0 {
+		return &ipvs.Error{Op: "DEL_SERVICE", Errno: syscall.ESRCH}
+	}
+	f.t = append(f.t[:i], f.t[i+1:]...)
+	return nil
+}
+func (f *fake) dest(s ipvs.Service, d ipvs.Destination, op string) (int, int, error) {
+	i := f.find(s)
+	if i < 0 {
+		return -1, -1, &ipvs.Error{Op: op, Errno: syscall.ESRCH}
+	}
+	for j := range f.t[i].Dests {
+		if dkeyOf(&f.t[i].Dests[j]) == dkeyOf(&d) {
+			return i, j, nil
+		}
+	}
+	return i, -1, nil
+}
+func (f *fake) NewDestination(s ipvs.Service, d ipvs.Destination) error {
+	if err := f.failing(ipvs.OpNewDest, "NEW_DEST"); err != nil {
+		return err
+	}
+	i, j, err := f.dest(s, d, "NEW_DEST")
+	if err != nil {
+		return err
+	}
+	if j >= 0 {
+		return &ipvs.Error{Op: "NEW_DEST", Errno: syscall.EEXIST}
+	}
+	f.t[i].Dests = append(f.t[i].Dests, d)
+	return nil
+}
+func (f *fake) UpdateDestination(s ipvs.Service, d ipvs.Destination) error {
+	if err := f.failing(ipvs.OpUpdateDest, "SET_DEST"); err != nil {
+		return err
+	}
+	i, j, err := f.dest(s, d, "SET_DEST")
+	if err != nil {
+		return err
+	}
+	if j < 0 {
+		return &ipvs.Error{Op: "SET_DEST", Errno: syscall.ENOENT}
+	}
+	f.t[i].Dests[j] = d
+	return nil
+}
+func (f *fake) DelDestination(s ipvs.Service, d ipvs.Destination) error {
+	if err := f.failing(ipvs.OpDelDest, "DEL_DEST"); err != nil {
+		return err
+	}
+	i, j, err := f.dest(s, d, "DEL_DEST")
+	if err != nil {
+		return err
+	}
+	if j < 0 {
+		return &ipvs.Error{Op: "DEL_DEST", Errno: syscall.ENOENT}
+	}
+	f.t[i].Dests = append(f.t[i].Dests[:j], f.t[i].Dests[j+1:]...)
+	return nil
+}
+func (f *fake) Flush() error                     { panic("apply must never flush") }
+func (f *fake) Zero(*ipvs.Service) error         { return nil }
+func (f *fake) Timeouts() (ipvs.Timeouts, error) { return ipvs.Timeouts{}, nil }
+func (f *fake) SetTimeouts(ipvs.Timeouts) error  { return nil }
+func (f *fake) Daemons() ([]ipvs.Daemon, error)  { return nil, nil }
+func (f *fake) NewDaemon(ipvs.Daemon) error      { return nil }
+func (f *fake) DelDaemon(ipvs.Daemon) error      { return nil }
+func (f *fake) Close() error                     { return nil }
+
+const before = "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n" +
+	"-A -t 10.0.0.1:81 -s rr\n-a -t 10.0.0.1:81 -r 10.0.0.2:81 -m -w 1\n"
+const after = "-A -t 10.0.0.1:80 -s wlc\n-a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 2\n" +
+	"-A -t 10.0.0.1:82 -s rr\n-a -t 10.0.0.1:82 -r 10.0.0.2:82 -m -w 1\n"
+
+func TestExec(t *testing.T) {
+	f := &fake{t: mustParse(t, before)}
+	cur, _ := Read(f)
+	res := Exec(f, cur, Diff(cur, mustParse(t, after)))
+	if len(res.Failed) != 0 {
+		t.Fatalf("failed: %v", res.Failed)
+	}
+	if d := Diff(f.t, mustParse(t, after)); len(d) != 0 {
+		t.Errorf("after Exec, still differs by:\n%s", formatAll(d))
+	}
+	// Nothing left to do the second time.
+	now, _ := Read(f)
+	if d := Diff(now, mustParse(t, after)); len(d) != 0 {
+		t.Errorf("second diff not empty:\n%s", formatAll(d))
+	}
+}
+
+func TestExecRollsBack(t *testing.T) {
+	// The second new destination fails: everything added or edited is
+	// undone and nothing is deleted.
+	f := &fake{t: mustParse(t, before), fail: map[ipvs.OpKind]int{ipvs.OpNewDest: 1}}
+	orig := mustParse(t, before)
+	cur, _ := Read(f)
+	res := Exec(f, cur, Diff(cur, mustParse(t, after)))
+	if len(res.Failed) != 1 || res.Failed[0].Op.Kind != ipvs.OpNewDest || !res.RolledBack {
+		t.Fatalf("result %+v", res)
+	}
+	if msg := res.Failed[0].Message(); msg != "-a -t 10.0.0.1:82 -r 10.0.0.2:82 -m -w 1: kernel refused NEW_DEST: invalid argument" {
+		t.Errorf("message %q", msg)
+	}
+	if !reflect.DeepEqual(f.t, orig) {
+		t.Errorf("table after rollback:\n%v\nwant\n%v", f.t, orig)
+	}
+}
+
+func TestExecDeleteFails(t *testing.T) {
+	f := &fake{t: mustParse(t, before), fail: map[ipvs.OpKind]int{ipvs.OpDelService: 0}}
+	cur, _ := Read(f)
+	res := Exec(f, cur, Diff(cur, mustParse(t, after)))
+	if len(res.Failed) != 1 || res.Failed[0].Op.Kind != ipvs.OpDelService {
+		t.Fatalf("result %+v", res)
+	}
+	// Everything else is applied; the service that could not go is still there.
+	left := formatAll(Diff(f.t, mustParse(t, after)))
+	if left != "-D -t 10.0.0.1:81\n" {
+		t.Errorf("left over:\n%s", left)
+	}
+}
+
+// FuzzFormatRoundTrip: a service or real server line that ipvsadm accepts,
+// formatted by Format, parses back to the same thing, so dry-run output
+// can be fed to ipvsadm -R.
+func FuzzFormatRoundTrip(f *testing.F) {
+	for _, s := range []string{
+		"-A -t 10.0.0.1:80 -s rr", "-A -u [2001:db8::1]:53 -s sh -b sh-port,sh-fallback -p 60 -M 64",
+		"-A -f 7 -6 -s mh -b mh-port -o", "-A -t 10.0.0.1:0 -p 300 -M 255.255.0.0 --pe sip",
+		"-a -t 10.0.0.1:80 -r 10.0.0.2:8080 -m -w 3 -x 10 -y 2",
+		"-a -t 10.0.0.1:80 -r 10.0.0.2 -i --tun-type gre --tun-remcsum",
+		"-a -f 7 -r 10.0.0.2 -g -w 0", "-A --sctp-service 10.0.0.1:9 -s lc",
+	} {
+		f.Add(s)
+	}
+	p := parser()
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		req, ex := p.Parse("ipvsadm", args)
+		if ex != nil || (req.Cmd != cmd.CmdAdd && req.Cmd != cmd.CmdAddDest) {
+			return
+		}
+		op := ipvs.Op{Kind: ipvs.OpNewService, Service: req.Service}
+		if req.Cmd == cmd.CmdAddDest {
+			op = ipvs.Op{Kind: ipvs.OpNewDest, Service: req.Service, Dest: req.Dest}
+		}
+		out := Format(op)
+		req2, ex2 := p.Parse("ipvsadm", strings.Fields(out))
+		if ex2 != nil {
+			t.Fatalf("%q -> %q: %s", line, out, ex2.Stderr)
+		}
+		if keyOf(&req.Service) != keyOf(&req2.Service) {
+			t.Fatalf("%q -> %q: service key differs", line, out)
+		}
+		if req.Cmd == cmd.CmdAdd && !sameService(&req.Service, &req2.Service) {
+			t.Fatalf("%q -> %q: service %+v became %+v", line, out, req.Service, req2.Service)
+		}
+		if req.Cmd == cmd.CmdAddDest && (dkeyOf(&req.Dest) != dkeyOf(&req2.Dest) || !sameDest(&req.Dest, &req2.Dest)) {
+			t.Fatalf("%q -> %q: dest %+v became %+v", line, out, req.Dest, req2.Dest)
+		}
+	})
+}

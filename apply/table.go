@@ -1,0 +1,131 @@
+package apply
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"github.com/lvsgo/ipvsadm/cmd"
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// Table is an IPVS table: services with their destinations.
+type Table []Entry
+
+// Entry is one virtual service and its real servers.
+type Entry struct {
+	Service ipvs.Service
+	Dests   []ipvs.Destination
+}
+
+// LineError is a line of the input that cannot be applied.
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// svcKey identifies a service the way the kernel does: by family and
+// fwmark, or by family, protocol, address and port.
+type svcKey struct {
+	family uint16
+	fwmark uint32
+	proto  ipvs.Protocol
+	addr   netip.Addr
+	port   uint16
+}
+
+func keyOf(s *ipvs.Service) svcKey {
+	if s.FWMark != 0 {
+		return svcKey{family: s.Family, fwmark: s.FWMark}
+	}
+	return svcKey{family: s.Family, proto: s.Protocol, addr: s.Address.Unmap(), port: s.Port}
+}
+
+// destKey identifies a destination within its service.
+type destKey struct {
+	addr netip.Addr
+	port uint16
+}
+
+func dkeyOf(d *ipvs.Destination) destKey { return destKey{d.Address.Unmap(), d.Port} }
+
+// Parse reads a table in -S format: lines of -A and -a commands as
+// `ipvsadm -S` prints them (with or without -n). Blank lines and lines whose
+// first word starts with '#' are skipped, as ipvsadm-restore skips them.
+// Words are split as -R splits them. Every bad line is reported; the table
+// is only meaningful when there are none.
+func Parse(r io.Reader, p *cmd.Parser) (Table, []LineError) {
+	var t Table
+	var errs []LineError
+	idx := map[svcKey]int{}
+	dests := map[svcKey]map[destKey]bool{}
+	br := bufio.NewReader(r)
+	for n := 1; ; n++ {
+		argv, ok := cmd.ReadRestoreLine(br, "ipvsadm")
+		if !ok {
+			break
+		}
+		if len(argv) <= 1 || strings.HasPrefix(argv[1], "#") {
+			continue
+		}
+		bad := func(msg string) { errs = append(errs, LineError{n, msg}) }
+		req, ex := p.Parse(argv[0], argv[1:])
+		if ex != nil {
+			msg := strings.ReplaceAll(strings.TrimRight(ex.Stderr+ex.Stdout, "\n"), "\n", "; ")
+			if msg == "" || ex.Stderr == cmd.TryHelp(argv[0]).Stderr {
+				msg = "not a valid ipvsadm command line"
+			}
+			bad(msg)
+			continue
+		}
+		switch req.Cmd {
+		case cmd.CmdAdd:
+			k := keyOf(&req.Service)
+			if _, dup := idx[k]; dup {
+				bad("service " + serviceName(&req.Service) + " is defined twice")
+				continue
+			}
+			idx[k] = len(t)
+			dests[k] = map[destKey]bool{}
+			t = append(t, Entry{Service: req.Service})
+		case cmd.CmdAddDest:
+			k := keyOf(&req.Service)
+			i, ok := idx[k]
+			if !ok {
+				bad("real server for " + serviceName(&req.Service) + ", which no earlier -A line defines")
+				continue
+			}
+			dk := dkeyOf(&req.Dest)
+			if dests[k][dk] {
+				bad("real server " + addrPort(req.Dest.Address, req.Dest.Port) + " of " +
+					serviceName(&req.Service) + " is defined twice")
+				continue
+			}
+			dests[k][dk] = true
+			t[i].Dests = append(t[i].Dests, req.Dest)
+		default:
+			bad("only -A and -a lines (the -S format) can be applied")
+		}
+	}
+	return t, errs
+}
+
+// Read is the kernel's current table.
+func Read(api ipvs.API) (Table, error) {
+	svcs, err := api.Services()
+	if err != nil {
+		return nil, err
+	}
+	t := make(Table, len(svcs))
+	for i := range svcs {
+		t[i].Service = svcs[i]
+		if t[i].Dests, err = api.Destinations(svcs[i]); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// --netns NAME runs any command in the network namespace /run/netns/NAME,
+// as `ip netns exec NAME ipvsadm ...` would. ipvsadm 1.31 has no such
+// option; it is only recognised as the first argument, so every command
+// line the reference knows keeps its meaning.
+//
+// The namespace must hold for everything the command touches: the netlink
+// socket, /proc/net/ip_vs_conn (-L -c) and /proc/sys (arp-prep). /proc/net
+// is /proc/self/net, which follows the thread group leader, and /proc/sys
+// follows the opening thread; so the main goroutine is pinned to the main
+// thread from init on, and setns is done there before anything else runs.
+func init() { runtime.LockOSThread() }
+
+const netnsDir = "/run/netns"
+
+// netnsArg splits a leading --netns NAME (or --netns=NAME) off args
+// (args[0] is the program). ok is false when args do not start with it.
+func netnsArg(args []string) (name string, rest []string, ok bool, err error) {
+	if len(args) < 2 {
+		return "", args, false, nil
+	}
+	a := args[1]
+	switch {
+	case a == "--netns":
+		if len(args) < 3 {
+			return "", nil, true, errors.New("--netns needs a namespace name")
+		}
+		name, rest = args[2], append([]string{args[0]}, args[3:]...)
+	case strings.HasPrefix(a, "--netns="):
+		name, rest = a[len("--netns="):], append([]string{args[0]}, args[2:]...)
+	default:
+		return "", args, false, nil
+	}
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+		return "", nil, true, fmt.Errorf("--netns %q: not a namespace name (a name under %s)", name, netnsDir)
+	}
+	return name, rest, true, nil
+}
+
+// enterNetns moves the calling (main) thread into /run/netns/NAME.
+func enterNetns(name string) error {
+	path := netnsDir + "/" + name
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		if errors.Is(err, unix.ENOENT) {
+			return fmt.Errorf("--netns %s: no such network namespace (%s does not exist; see ip netns add)", name, path)
+		}
+		return fmt.Errorf("--netns %s: cannot open %s: %v", name, path, err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+		switch {
+		case errors.Is(err, unix.EPERM):
+			return fmt.Errorf("--netns %s: permission denied: entering a network namespace needs the CAP_SYS_ADMIN capability (run as root)", name)
+		case errors.Is(err, unix.EINVAL):
+			return fmt.Errorf("--netns %s: %s is not a network namespace", name, path)
+		}
+		return fmt.Errorf("--netns %s: setns: %v", name, err)
+	}
+	return nil
+}
+
+// withNetns handles a leading --netns; it returns the remaining arguments,
+// or a status when the run must end here.
+func withNetns(args []string, stderr io.Writer) ([]string, int, bool) {
+	name, rest, ok, err := netnsArg(args)
+	if !ok {
+		return args, 0, true
+	}
+	if err == nil {
+		err = enterNetns(name)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", progName(args), err)
+		return nil, 2, false
+	}
+	return rest, 0, true
+}
+
+func progName(args []string) string {
+	if len(args) > 0 && args[0] != "" {
+		return args[0]
+	}
+	return "ipvsadm"
+}
