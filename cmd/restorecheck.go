@@ -30,8 +30,11 @@ func LineProblem(p *Parser, argv []string) (msg string, status int, bad bool) {
 		return "prints help or version and ends the restore there", 2, true
 	}
 	msg = strings.ReplaceAll(strings.TrimRight(ex.Stderr, "\n"), "\n", "; ")
-	if msg == "" {
+	switch {
+	case ex.Stderr == "":
 		msg = "ipvsadm 1.31 crashes on this line"
+	case ex.Stderr == TryHelp(argv[0]).Stderr:
+		msg = "not a valid ipvsadm command line"
 	}
 	return msg, ex.Status, true
 }

@@ -21,6 +21,7 @@ func TestCheckRestore(t *testing.T) {
 		{"popt error first", "-A -t 10.0.0.1:80 -s\n-A -t 10.0.0.1\n",
 			"ipvsadm: line 1: -s: missing argument\n" +
 				"ipvsadm: line 2: Zero port specified for non-persistent service\n", 255},
+		{"no command", "foo\n", "ipvsadm: line 1: not a valid ipvsadm command line\n", 255},
 		{"nested -R", "-R\n", "ipvsadm: line 1: -R inside -R is refused\n", 255},
 		{"help", "-A -t 10.0.0.1:80\n-h\n", "ipvsadm: line 2: prints help or version and ends the restore there\n", 2},
 	} {
