@@ -8,7 +8,7 @@ GOFLAGS_STATIC = CGO_ENABLED=0
 BIN     = ipvsadm
 E2EBIN  = $(CACHE)/bin/e2e.test
 
-.PHONY: all build test unit vet e2e demo bench fuzz clean go-deps
+.PHONY: all build test unit vet e2e demo bench fuzz fuzz-smoke clean go-deps
 
 all: build
 
@@ -33,7 +33,32 @@ $(E2EBIN): FORCE
 e2e: build $(E2EBIN)
 	e2e/vm/run.sh $(patsubst $(CURDIR)/%,/host/%,$(E2EBIN)) -test.v -test.count=1 $(E2EFLAGS)
 
-test: unit e2e
+test: unit fuzz-smoke e2e
+
+# fuzz: each fuzz target for FUZZTIME (a duration, or Nx for N executions);
+# the last progress line shows its execution count. fuzz-smoke is the same
+# for a few seconds each, part of make test. New crashers land in the
+# package's testdata/fuzz and then fail make unit until fixed.
+FUZZTIME       ?= 60s
+FUZZSMOKETIME  ?= 5s
+FUZZ_TARGETS = ./cmd:FuzzParse ./cmd:FuzzRestoreLines ./cmd:FuzzConnList \
+	./ipvs:FuzzDecodeService ./ipvs:FuzzDecodeDest ./ipvs:FuzzDecodeOther \
+	./arpprep:FuzzParse ./apply:FuzzFormatRoundTrip
+
+define run-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t#*:}; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(1) $$pkg 2>&1); st=$$?; \
+		echo "$$pkg $$fn: $$(echo "$$out" | grep '^fuzz: elapsed' | tail -n 1 | sed 's/^fuzz: //')"; \
+		if [ $$st -ne 0 ]; then echo "$$out"; exit 1; fi; \
+	done
+endef
+
+fuzz: go-deps
+	$(call run-fuzz,$(FUZZTIME))
+
+fuzz-smoke: go-deps
+	$(call run-fuzz,$(FUZZSMOKETIME))
 
 demo: build
 	e2e/vm/run.sh sh e2e/demo.sh
