@@ -26,6 +26,8 @@ D=testdata/parse
 REF=${REF:-/ref/ipvsadm}
 # OUT: where the goldens go; REF=/host/ipvsadm OUT=/tmp/x compares ours.
 OUT=${OUT:-$D/golden.txt}
+# Setup, clean-up and the state snapshot always use the reference.
+TOOL=/ref/ipvsadm
 [ "${IPVSADM_E2E:-}" = 1 ] || { echo "gen.sh: run it in the VM: e2e/vm/run.sh sh $D/gen.sh" >&2; exit 2; }
 
 cp "$D/hosts" /etc/hosts
@@ -51,10 +53,10 @@ block() {
 }
 
 clean() {
-	ipvsadm -C
-	ipvsadm --stop-daemon master
-	ipvsadm --stop-daemon backup
-	ipvsadm --set 900 120 300
+	$TOOL -C
+	$TOOL --stop-daemon master
+	$TOOL --stop-daemon backup
+	$TOOL --set 900 120 300
 } > /dev/null 2>&1
 
 out=$OUT.tmp
@@ -79,7 +81,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	printf '%s' "$setup" > $T/setup
 	while IFS= read -r s; do
 		[ -n "$s" ] || continue
-		eval "ipvsadm $s" > $T/sout 2>&1 || { echo "gen.sh: case $n: setup '$s' failed:"; cat $T/sout; }
+		eval "$TOOL $s" > $T/sout 2>&1 || { echo "gen.sh: case $n: setup '$s' failed:"; cat $T/sout; }
 	done < $T/setup
 	printf '%b' "$stdin" > $T/in
 	args=${line#!k }
@@ -93,7 +95,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	rc=$?
 	: > $T/state
 	if [ $rc = 0 ]; then
-		{ ipvsadm -Sn; ipvsadm -Ln --thresholds; ipvsadm -Ln --timeout; ipvsadm -Ln --daemon; } > $T/state 2>&1
+		{ $TOOL -Sn; $TOOL -Ln --thresholds; $TOOL -Ln --timeout; $TOOL -Ln --daemon; } > $T/state 2>&1
 	fi
 	printf '%s' "$line" > $T/line
 	printf '%s' "$prog" > $T/prog
