@@ -87,6 +87,10 @@ func TestDiff(t *testing.T) {
 			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g\n",
 			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n",
 			"-e -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1\n"},
+		{"thresholds kept unless given",
+			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -x 100 -y 5\n-a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -x 100 -y 5\n",
+			"-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n-a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -x 0\n",
+			"-e -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 1 -y 5\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := formatAll(Diff(mustParse(t, tc.cur), mustParse(t, tc.want)))
@@ -141,7 +145,11 @@ func (f *fake) Destinations(s ipvs.Service) ([]ipvs.Destination, error) {
 	if i < 0 {
 		return nil, &ipvs.Error{Op: "GET_DEST", Errno: syscall.ESRCH}
 	}
-	return append([]ipvs.Destination(nil), f.t[i].Dests...), nil
+	var out []ipvs.Destination
+	for _, d := range f.t[i].Dests {
+		out = append(out, d.Destination)
+	}
+	return out, nil
 }
 func (f *fake) NewService(s ipvs.Service) error {
 	if err := f.failing(ipvs.OpNewService, "NEW_SERVICE"); err != nil {
@@ -181,7 +189,7 @@ func (f *fake) dest(s ipvs.Service, d ipvs.Destination, op string) (int, int, er
 		return -1, -1, &ipvs.Error{Op: op, Errno: syscall.ESRCH}
 	}
 	for j := range f.t[i].Dests {
-		if dkeyOf(&f.t[i].Dests[j]) == dkeyOf(&d) {
+		if dkeyOf(&f.t[i].Dests[j].Destination) == dkeyOf(&d) {
 			return i, j, nil
 		}
 	}
@@ -198,7 +206,7 @@ func (f *fake) NewDestination(s ipvs.Service, d ipvs.Destination) error {
 	if j >= 0 {
 		return &ipvs.Error{Op: "NEW_DEST", Errno: syscall.EEXIST}
 	}
-	f.t[i].Dests = append(f.t[i].Dests, d)
+	f.t[i].Dests = append(f.t[i].Dests, Dest{Destination: d})
 	return nil
 }
 func (f *fake) UpdateDestination(s ipvs.Service, d ipvs.Destination) error {
@@ -212,7 +220,7 @@ func (f *fake) UpdateDestination(s ipvs.Service, d ipvs.Destination) error {
 	if j < 0 {
 		return &ipvs.Error{Op: "SET_DEST", Errno: syscall.ENOENT}
 	}
-	f.t[i].Dests[j] = d
+	f.t[i].Dests[j] = Dest{Destination: d}
 	return nil
 }
 func (f *fake) DelDestination(s ipvs.Service, d ipvs.Destination) error {

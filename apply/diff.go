@@ -21,7 +21,7 @@ func Diff(cur, want Table) []ipvs.Op {
 		if !ok {
 			adds = append(adds, ipvs.Op{Kind: ipvs.OpNewService, Service: w.Service})
 			for _, d := range w.Dests {
-				dests = append(dests, ipvs.Op{Kind: ipvs.OpNewDest, Service: w.Service, Dest: d})
+				dests = append(dests, ipvs.Op{Kind: ipvs.OpNewDest, Service: w.Service, Dest: d.Destination})
 			}
 			continue
 		}
@@ -31,22 +31,31 @@ func Diff(cur, want Table) []ipvs.Op {
 		}
 		have := make(map[destKey]*ipvs.Destination, len(c.Dests))
 		for k := range c.Dests {
-			have[dkeyOf(&c.Dests[k])] = &c.Dests[k]
+			have[dkeyOf(&c.Dests[k].Destination)] = &c.Dests[k].Destination
 		}
 		keep := make(map[destKey]bool, len(w.Dests))
-		for _, d := range w.Dests {
+		for _, wd := range w.Dests {
+			d := wd.Destination
 			dk := dkeyOf(&d)
 			keep[dk] = true
-			switch old, ok := have[dk]; {
-			case !ok:
+			old, ok := have[dk]
+			if !ok {
 				dests = append(dests, ipvs.Op{Kind: ipvs.OpNewDest, Service: w.Service, Dest: d})
-			case !sameDest(old, &d):
+				continue
+			}
+			if wd.NoUpper {
+				d.UpperThreshold = old.UpperThreshold
+			}
+			if wd.NoLower {
+				d.LowerThreshold = old.LowerThreshold
+			}
+			if !sameDest(old, &d) {
 				dests = append(dests, ipvs.Op{Kind: ipvs.OpUpdateDest, Service: w.Service, Dest: d})
 			}
 		}
 		for _, d := range c.Dests {
-			if !keep[dkeyOf(&d)] {
-				dels = append(dels, ipvs.Op{Kind: ipvs.OpDelDest, Service: c.Service, Dest: d})
+			if !keep[dkeyOf(&d.Destination)] {
+				dels = append(dels, ipvs.Op{Kind: ipvs.OpDelDest, Service: c.Service, Dest: d.Destination})
 			}
 		}
 	}

@@ -17,7 +17,15 @@ type Table []Entry
 // Entry is one virtual service and its real servers.
 type Entry struct {
 	Service ipvs.Service
-	Dests   []ipvs.Destination
+	Dests   []Dest
+}
+
+// Dest is a real server. The -S format never carries thresholds (-x, -y),
+// so a line without them means "leave them as they are", not zero; that
+// keeps `ipvsadm -Sn > f; ipvsadm apply f` a no-op.
+type Dest struct {
+	ipvs.Destination
+	NoUpper, NoLower bool // the line gave no -x / no -y
 }
 
 // LineError is a line of the input that cannot be applied.
@@ -106,7 +114,8 @@ func Parse(r io.Reader, p *cmd.Parser) (Table, []LineError) {
 				continue
 			}
 			dests[k][dk] = true
-			t[i].Dests = append(t[i].Dests, req.Dest)
+			t[i].Dests = append(t[i].Dests, Dest{Destination: req.Dest,
+				NoUpper: req.Options&cmd.OptUThreshold == 0, NoLower: req.Options&cmd.OptLThreshold == 0})
 		default:
 			bad("only -A and -a lines (the -S format) can be applied")
 		}
@@ -123,8 +132,12 @@ func Read(api ipvs.API) (Table, error) {
 	t := make(Table, len(svcs))
 	for i := range svcs {
 		t[i].Service = svcs[i]
-		if t[i].Dests, err = api.Destinations(svcs[i]); err != nil {
+		ds, err := api.Destinations(svcs[i])
+		if err != nil {
 			return nil, err
+		}
+		for _, d := range ds {
+			t[i].Dests = append(t[i].Dests, Dest{Destination: d})
 		}
 	}
 	return t, nil
