@@ -67,9 +67,11 @@ func relMust(t *testing.T, stdin string, argv ...string) string {
 	return o.stdout
 }
 
+// relClean empties the table now and again when the test is over.
 func relClean(t *testing.T) {
 	t.Helper()
 	relMust(t, "", refBin, "-C")
+	t.Cleanup(func() { exec.Command(refBin, "-C").Run() })
 }
 
 // TestNonRootMessages: as an ordinary user, existing command lines print
