@@ -25,7 +25,7 @@ func TestListGolden(t *testing.T) {
 	// The sync daemons were started (and captured) after the rest.
 	fx.Daemons = loadFixture(t, filepath.Join(dir, "daemons.json")).Daemons
 	names := fixtureNamer(t, dir)
-	useFixture(t, fx, names, filepath.Join(dir, "ip_vs_conn"))
+	useFixture(t, fx, names, "")
 	// Names on the command line resolve with the VM's files too.
 	oldParser := newParser
 	newParser = func() *Parser { return &Parser{Resolver: fixtureResolver{t, dir}} }
@@ -44,6 +44,8 @@ func TestListGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantErr, _ := os.ReadFile(filepath.Join(dir, name+".err"))
+			// -L -c views come with the /proc file they read.
+			connProcPath = filepath.Join(dir, name+".conn")
 			var out, errb bytes.Buffer
 			rc := Main(append([]string{"/ref/ipvsadm"}, args...), strings.NewReader(""), &out, &errb)
 			if rc != wantRC {

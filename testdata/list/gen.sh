@@ -9,7 +9,7 @@
 # testdata/list/:
 #   fixture.json   the kernel state as our client decodes it (input)
 #   daemons.json   its sync daemons, started after the rest was recorded
-#   ip_vs_conn     /proc/net/ip_vs_conn (input of -L -c)
+#   NAME.conn      /proc/net/ip_vs_conn as the -L -c view NAME read it
 #   hosts services the name databases the reference resolved with (input)
 #   cases          one view a line: NAME<TAB>STATUS<TAB>ARGS
 #   NAME.out/.err  the reference's stdout and stderr for it (expected)
@@ -27,7 +27,7 @@ $REF --set 1000 100 200
 
 T=/tmp/gen
 mkdir -p "$T"
-rm -f "$D"/*.out "$D"/*.err
+rm -f "$T"/*.out "$T"/*.err "$T"/*.conn
 
 # view NAME ARGS...: run the reference, keep its output under NAME.
 view() {
@@ -79,11 +79,21 @@ table_views() {
 	view timeout_n -Ln --timeout
 }
 
-conn_views() {
-	view Lc -Lc
-	view Lcn -Lcn
-	view Lcn_pc -L -c -n --persistent-conn
-	view Lc_pc -L -c --persistent-conn
+# conn_view NAME ARGS...: a connection view, with the /proc file it read
+# (NAME.conn) taken right before and after it until both agree: expiry
+# times tick every second.
+conn_view() {
+	j=0
+	while :; do
+		j=$((j + 1))
+		cat /proc/net/ip_vs_conn >"$T/conn_a"
+		view "$@"
+		cat /proc/net/ip_vs_conn >"$T/conn_b"
+		cmp -s "$T/conn_a" "$T/conn_b" && break
+		sed -i '$d' "$T/cases"
+		[ $j -lt 30 ] || { echo "gen: connections never stable" >&2; exit 1; }
+	done
+	cp "$T/conn_a" "$T/$1.conn"
 }
 
 i=0
@@ -97,16 +107,11 @@ while :; do
 	[ $i -lt 20 ] || { echo "gen: table never stable" >&2; exit 1; }
 done
 cp "$T/cases" "$T/cases.table"
-i=0
-while :; do
-	i=$((i + 1))
-	rm -f "$T/cases"
-	cat /proc/net/ip_vs_conn >"$T/conn_a"
-	conn_views
-	cat /proc/net/ip_vs_conn >"$T/conn_b"
-	cmp -s "$T/conn_a" "$T/conn_b" && break
-	[ $i -lt 20 ] || { echo "gen: connections never stable" >&2; exit 1; }
-done
+rm -f "$T/cases"
+conn_view Lc -Lc
+conn_view Lcn -Lcn
+conn_view Lcn_pc -L -c -n --persistent-conn
+conn_view Lc_pc -L -c --persistent-conn
 cp "$T/cases" "$T/cases.conn"
 
 # Sync daemons, recorded on their own (daemons.json).
@@ -118,9 +123,10 @@ rm -f "$T/cases"
 view daemon -L --daemon
 view daemon_n -Ln --daemon
 CAPTURE_ONLY=daemons timeout 60 "$CAP" >"$D/daemons.json" || exit 1
+rm -f "$D"/*.out "$D"/*.err "$D"/*.conn "$D/ip_vs_conn"
 cat "$T/cases.table" "$T/cases.conn" "$T/cases" >"$D/cases"
 cp "$T/a.json" "$D/fixture.json"
-cp "$T/conn_a" "$D/ip_vs_conn"
+for f in "$T"/*.conn; do cp "$f" "$D/"; done
 cp /etc/hosts "$D/hosts"
 cp /etc/services "$D/services"
 for f in "$T"/*.out; do cp "$f" "$D/"; done
