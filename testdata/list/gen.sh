@@ -112,7 +112,7 @@ conn_view Lc -Lc
 conn_view Lcn -Lcn
 conn_view Lcn_pc -L -c -n --persistent-conn
 conn_view Lc_pc -L -c --persistent-conn
-cp "$T/cases" "$T/cases.conn"
+cp "$T/cases" "$T/cases_conn"
 
 # Sync daemons, recorded on their own (daemons.json).
 $REF -d -t 10.0.0.100:80 -r 2001:db8::9
@@ -124,7 +124,7 @@ view daemon -L --daemon
 view daemon_n -Ln --daemon
 CAPTURE_ONLY=daemons timeout 60 "$CAP" >"$D/daemons.json" || exit 1
 rm -f "$D"/*.out "$D"/*.err "$D"/*.conn "$D/ip_vs_conn"
-cat "$T/cases.table" "$T/cases.conn" "$T/cases" >"$D/cases"
+cat "$T/cases.table" "$T/cases_conn" "$T/cases" >"$D/cases"
 cp "$T/a.json" "$D/fixture.json"
 for f in "$T"/*.conn; do cp "$f" "$D/"; done
 cp /etc/hosts "$D/hosts"

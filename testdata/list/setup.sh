@@ -14,6 +14,8 @@ for m in ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh ip_vs_mh ip_vs_lc ip_vs_pe_sip; do mo
 $IP link add eth0 type dummy
 $IP link set eth0 up
 $IP addr add 10.0.0.1/24 dev eth0
+# Big datagrams leave unfragmented (and are dropped by the dummy device).
+$IP link set eth0 mtu 65535
 $IP addr add 192.168.5.1/24 dev eth0
 $IP addr add 2001:db8::1/64 dev eth0 nodad
 # The sync daemons get an interface of their own (with eth0's many
@@ -89,6 +91,10 @@ A -a -t 100.0.0.1:80 -r 100.0.0.9:80 -g
 A -a -f 1 -r 10.0.0.3:443 -g
 A -A -t 10.0.0.110:80 -s rr
 A -a -t 10.0.0.110:80 -r 10.9.0.2:80 -m
+A -A -u 10.0.0.120:9 -s rr
+A -a -u 10.0.0.120:9 -r 10.0.0.9:9 -m
+A -A -u 10.0.0.121:9 -s rr
+A -a -u 10.0.0.121:9 -r 10.0.0.9:9 -m
 A -A -t 10.0.0.111:8080 -s rr -p 900
 A -a -t 10.0.0.111:8080 -r 10.9.0.2:80 -m
 set +e
@@ -107,6 +113,9 @@ printf 'INVITE sip:bob@example.com SIP/2.0\r\nCall-ID: a84b4c76e66710@pc33.examp
 	$UDPSEND 10.0.0.103:5060
 echo query | $UDPSEND 10.0.0.100:53
 echo query | $UDPSEND 10.0.0.100:53
+# Counters that ipvsadm abbreviates: past 10^8 (K) and 10^9 (M) bytes.
+$UDPSEND -n 1700 -size 65000 10.0.0.120:9
+$UDPSEND -n 17000 -size 65000 10.0.0.121:9
 # An IPv6 connection that stays half open (SYN_RECV): nothing answers.
 timeout 2 nc 2001:db8::100 80 </dev/null >/dev/null 2>&1
 true
