@@ -43,7 +43,7 @@ FUZZTIME       ?= 60s
 FUZZSMOKETIME  ?= 5s
 FUZZ_TARGETS = ./cmd:FuzzParse ./cmd:FuzzRestoreLines ./cmd:FuzzConnList \
 	./ipvs:FuzzDecodeService ./ipvs:FuzzDecodeDest ./ipvs:FuzzDecodeOther \
-	./arpprep:FuzzParse ./apply:FuzzFormatRoundTrip
+	./arpprep:FuzzParse ./apply:FuzzFormatRoundTrip ./apply:FuzzParseDiff
 
 define run-fuzz
 	@for t in $(FUZZ_TARGETS); do \

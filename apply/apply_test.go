@@ -340,3 +340,37 @@ func FuzzFormatRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDiff: any input either is refused line by line or gives a table
+// that, applied to an empty kernel (the fake), leaves nothing to change,
+// and that differs from itself in nothing.
+func FuzzParseDiff(f *testing.F) {
+	f.Add([]byte(before))
+	f.Add([]byte(after))
+	f.Add([]byte("# c\n-A -f 7 -6 -s mh -b mh-port\n-a -f 7 -6 -r [2001:db8::2] -g -w 0 -x 3\n-A -u 10.0.0.1:53 -o -s rr\n"))
+	f.Add([]byte("-A -t 10.0.0.1:80\n-A -t 10.0.0.1:80\n-a -t 10.0.0.2:80 -r 10.0.0.3\n-C\n\x00\r\n"))
+	p := parser()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, errs := Parse(strings.NewReader(string(data)), p)
+		if len(errs) > 0 {
+			for _, e := range errs {
+				if e.Line < 1 || e.Msg == "" || strings.Contains(e.Msg, "\n") {
+					t.Fatalf("bad error %+v", e)
+				}
+			}
+			return
+		}
+		if d := Diff(tb, tb); len(d) != 0 {
+			t.Fatalf("table differs from itself:\n%s", formatAll(d))
+		}
+		fk := &fake{}
+		res := Exec(fk, nil, Diff(nil, tb))
+		if len(res.Failed) != 0 {
+			t.Fatalf("applying to an empty table failed: %v", res.Failed[0].Message())
+		}
+		now, _ := Read(fk)
+		if d := Diff(now, tb); len(d) != 0 {
+			t.Fatalf("after applying, still:\n%s", formatAll(d))
+		}
+	})
+}
