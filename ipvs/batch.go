@@ -1,10 +1,8 @@
 package ipvs
 
 import (
-	"errors"
+	"encoding/binary"
 	"fmt"
-
-	"github.com/mdlayher/netlink"
 )
 
 // A chunk of requests shares one sendmsg. The kernel handles the requests of
@@ -30,68 +28,64 @@ func (c *Client) Batch(ops []Op) []error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
-	msgs := make([]netlink.Message, 0, batchMax)
-	idx := make([]int, 0, batchMax)    // op index of each message
-	cmds := make([]uint8, 0, batchMax) // command of each message
+	var cmds [batchMax]uint8 // command of each request of the chunk
+	var idx [batchMax]int    // op index of each request
 	for i := 0; i < len(ops); {
-		msgs, idx, cmds = msgs[:0], idx[:0], cmds[:0]
-		size := 0
-		for ; i < len(ops) && len(msgs) < batchMax && size < batchBytes; i++ {
-			cmd, b, ok := encodeOp(nil, &ops[i])
+		b := c.wbuf[:0]
+		n, last := 0, 0
+		var first uint32
+		for ; i < len(ops) && n < batchMax && len(b) < batchBytes; i++ {
+			cmd, p, ok := encodeOp(c.buf, &ops[i])
 			if !ok {
 				errs[i] = fmt.Errorf("ipvs: unknown op kind %d", ops[i].Kind)
 				continue
 			}
-			msgs = append(msgs, c.message(b, 0))
-			idx = append(idx, i)
-			cmds = append(cmds, cmd)
-			size += 16 + len(b)
+			c.buf = p[:0]
+			last = len(b)
+			var seq uint32
+			b, seq = c.appendRequest(b, flagRequest, p)
+			if n == 0 {
+				first = seq
+			}
+			cmds[n], idx[n] = cmd, i
+			n++
 		}
-		if len(msgs) == 0 {
+		c.wbuf = b[:0]
+		if n == 0 {
 			continue
 		}
-		last := len(msgs) - 1
-		msgs[last].Header.Flags |= netlink.Acknowledge
-		sent, err := c.nl.SendMessages(msgs)
-		if err != nil {
-			for j := range msgs {
+		fl := binary.NativeEndian.Uint16(b[last+6:])
+		binary.NativeEndian.PutUint16(b[last+6:], fl|flagAck)
+
+		if err := c.tr.send(b); err != nil {
+			for j := 0; j < n; j++ {
 				errs[idx[j]] = kernelErr(cmds[j], err)
 			}
 			continue
 		}
-		first := sent[0].Header.Sequence
-		slot := func(seq uint32) int {
-			if j := int(seq - first); j >= 0 && j <= last {
-				return j
-			}
-			return -1
-		}
-	recv:
-		for {
-			rmsgs, err := c.nl.Receive()
+		for done := false; !done; {
+			ds, err := c.tr.recv()
 			if err != nil {
-				var oe *netlink.OpError
-				if errors.As(err, &oe) && oe.Sequence != 0 {
-					j := slot(oe.Sequence)
-					if j >= 0 {
-						errs[idx[j]] = kernelErr(cmds[j], err)
-					}
-					if j == last {
-						break
-					}
-					continue
-				}
 				// The socket failed: what this chunk did is unknown.
-				for j := range sent {
+				for j := 0; j < n; j++ {
 					if errs[idx[j]] == nil {
 						errs[idx[j]] = kernelErr(cmds[j], err)
 					}
 				}
 				break
 			}
-			for _, m := range rmsgs {
-				if m.Header.Type == netlink.Error && slot(m.Header.Sequence) == last {
-					break recv
+			for _, d := range ds {
+				for m, rest, ok := nextMessage(d); ok; m, rest, ok = nextMessage(rest) {
+					if m.typ != nlmsgError || m.seq-first >= uint32(n) {
+						continue // not an answer to this chunk (stale ones wrap to huge)
+					}
+					j := int(m.seq - first)
+					if err := answer(cmds[j], m.payload); err != nil {
+						errs[idx[j]] = err
+					}
+					if j == n-1 {
+						done = true
+					}
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package ipvs
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -21,6 +22,10 @@ type Client struct {
 	family uint16
 	info   Info
 	buf    []byte // request payload scratch
+	tr     transport
+	seq    uint32
+	wbuf   []byte      // requests being sent
+	dest   Destination // EachDestination's scratch
 }
 
 var _ API = (*Client)(nil)
@@ -87,9 +92,9 @@ func modprobe() error {
 }
 
 func dial(netns int) (*Client, error) {
-	// A fixed receive buffer saves the size-peeking recvmsg per datagram,
-	// and a large one lets the kernel pack dumps into 32 KiB datagrams.
-	nl, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: netns, MessageBufferSize: 64 << 10})
+	// mdlayher/netlink opens the socket and finds the family; requests and
+	// answers then go through the raw socket (see wire.go).
+	nl, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: netns})
 	if err != nil {
 		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
 	}
@@ -101,7 +106,12 @@ func dial(netns int) (*Client, error) {
 		}
 		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
 	}
-	c := &Client{nl: nl, family: f.ID}
+	rc, err := nl.SyscallConn()
+	if err != nil {
+		nl.Close()
+		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
+	}
+	c := &Client{nl: nl, family: f.ID, tr: newWire(rc)}
 	in, err := c.Info()
 	if err != nil {
 		nl.Close()
@@ -142,7 +152,12 @@ func errnoOf(err error, def syscall.Errno) syscall.Errno {
 }
 
 // Close closes the netlink socket.
-func (c *Client) Close() error { return c.nl.Close() }
+func (c *Client) Close() error {
+	if c.nl == nil {
+		return nil
+	}
+	return c.nl.Close()
+}
 
 // CachedInfo is the GET_INFO answer read by Open.
 func (c *Client) CachedInfo() Info { return c.info }
@@ -157,76 +172,106 @@ func kernelErr(cmd uint8, err error) error {
 	return fmt.Errorf("ipvs %s: %w", cmdName(cmd), err)
 }
 
-func (c *Client) message(payload []byte, flags netlink.HeaderFlags) netlink.Message {
-	return netlink.Message{
-		Header: netlink.Header{Type: netlink.HeaderType(c.family), Flags: netlink.Request | flags},
-		Data:   payload,
+// appendRequest appends a netlink header and payload (genl header and
+// attributes) to b, and returns it with the request's sequence number.
+func (c *Client) appendRequest(b []byte, flags uint16, payload []byte) ([]byte, uint32) {
+	c.seq++
+	l := nlmsgHdrLen + len(payload)
+	b = binary.NativeEndian.AppendUint32(b, uint32(l))
+	b = binary.NativeEndian.AppendUint16(b, c.family)
+	b = binary.NativeEndian.AppendUint16(b, flags)
+	b = binary.NativeEndian.AppendUint32(b, c.seq)
+	b = binary.NativeEndian.AppendUint32(b, 0) // port ID: the kernel fills it in
+	b = append(b, payload...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
 	}
+	return b, c.seq
+}
+
+// request sends one request built from payload (which was built in c.buf).
+func (c *Client) request(flags uint16, payload []byte) (uint32, error) {
+	b, seq := c.appendRequest(c.wbuf[:0], flags, payload)
+	c.wbuf, c.buf = b[:0], payload[:0] // keep both buffers for the next request
+	return seq, c.tr.send(b)
 }
 
 // do sends one request that changes state and waits for its ACK.
 func (c *Client) do(cmd uint8, payload []byte) error {
-	req, err := c.nl.Send(c.message(payload, netlink.Acknowledge))
+	seq, err := c.request(flagRequest|flagAck, payload)
 	if err != nil {
 		return kernelErr(cmd, err)
 	}
 	for {
-		msgs, err := c.nl.Receive()
+		ds, err := c.tr.recv()
 		if err != nil {
-			var oe *netlink.OpError
-			if errors.As(err, &oe) && oe.Sequence != 0 && oe.Sequence != req.Header.Sequence {
-				continue // a stale answer to an earlier request
-			}
 			return kernelErr(cmd, err)
 		}
-		for _, m := range msgs {
-			if m.Header.Sequence == req.Header.Sequence && m.Header.Type == netlink.Error {
-				return nil
+		for _, d := range ds {
+			for m, rest, ok := nextMessage(d); ok; m, rest, ok = nextMessage(rest) {
+				if m.seq != seq || m.typ != nlmsgError {
+					continue // a stale answer to an earlier request
+				}
+				return answer(cmd, m.payload)
 			}
 		}
 	}
 }
 
-// get sends a request and calls fn with the attributes of each reply
-// (after the genl header): one reply, or all of a dump.
-func (c *Client) get(cmd uint8, payload []byte, dump bool, fn func(b []byte) error) error {
-	var flags netlink.HeaderFlags
-	if dump {
-		flags = netlink.Dump
+// answer is the error an NLMSG_ERROR or NLMSG_DONE payload reports (nil
+// for an ACK or the end of a dump).
+func answer(cmd uint8, payload []byte) error {
+	errno, ok := errorCode(payload)
+	switch {
+	case !ok:
+		return kernelErr(cmd, errMalformed)
+	case errno != 0:
+		return &Error{Op: cmdName(cmd), Errno: errno}
 	}
-	req, err := c.nl.Send(c.message(payload, flags))
+	return nil
+}
+
+// get sends a request and calls fn with the attributes of each reply
+// (after the genl header) as it arrives: one reply, or all of a dump.
+func (c *Client) get(cmd uint8, payload []byte, dump bool, fn func(b []byte) error) error {
+	flags := uint16(flagRequest)
+	if dump {
+		flags |= flagDump
+	}
+	seq, err := c.request(flags, payload)
 	if err != nil {
 		return kernelErr(cmd, err)
 	}
 	var ferr error
 	for {
-		// A dump's iteration ends at NLMSG_DONE, which the iterator
-		// swallows: an empty dump yields nothing at all.
-		got := dump
-		for m, err := range c.nl.ReceiveIter() {
-			if err != nil {
-				var oe *netlink.OpError
-				if errors.As(err, &oe) && oe.Sequence != 0 && oe.Sequence != req.Header.Sequence {
-					got = false
-					break // stale; receive again
-				}
-				return kernelErr(cmd, err)
-			}
-			if m.Header.Sequence != req.Header.Sequence {
-				continue
-			}
-			got = true
-			if ferr != nil || m.Header.Type != netlink.HeaderType(c.family) {
-				continue
-			}
-			if len(m.Data) < 4 {
-				ferr = errMalformed
-				continue
-			}
-			ferr = fn(m.Data[4:])
+		ds, err := c.tr.recv()
+		if err != nil {
+			return kernelErr(cmd, err)
 		}
-		if got {
-			return ferr
+		for _, d := range ds {
+			for m, rest, ok := nextMessage(d); ok; m, rest, ok = nextMessage(rest) {
+				if m.seq != seq {
+					continue // a stale answer to an earlier request
+				}
+				switch m.typ {
+				case nlmsgError, nlmsgDone:
+					if err := answer(cmd, m.payload); err != nil {
+						return err
+					}
+					return ferr
+				case c.family:
+					if ferr == nil {
+						if len(m.payload) < 4 {
+							ferr = errMalformed
+						} else {
+							ferr = fn(m.payload[4:])
+						}
+					}
+					if !dump {
+						return ferr
+					}
+				}
+			}
 		}
 	}
 }
@@ -283,12 +328,12 @@ func (c *Client) Service(key Service) (Service, error) {
 func (c *Client) EachDestination(svc Service, fn func(*Destination) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var d Destination
+	d := &c.dest // reused: a list dumps the destinations of every service
 	return c.get(cmdGetDest, encodeGetDests(c.buf, &svc), true, func(b []byte) error {
-		if err := decodeDest(b, svc.Family, &d); err != nil {
+		if err := decodeDest(b, svc.Family, d); err != nil {
 			return err
 		}
-		return fn(&d)
+		return fn(d)
 	})
 }
 
