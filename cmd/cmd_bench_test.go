@@ -1,0 +1,147 @@
+package cmd
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/netip"
+	"strconv"
+	"testing"
+
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// Benchmarks of the front end's hot paths on a large table: parsing restore
+// lines, formatting list lines, and whole -Ln, -Sn and -R runs against an
+// in-memory table (the kernel's part is measured by `make bench` in the VM).
+
+const benchLine = "-a -t 198.18.0.1:80 -r 198.19.0.1:8080 -m -w 1"
+
+func BenchmarkParseAddDest(b *testing.B) {
+	args := []string{"-a", "-t", "198.18.0.1:80", "-r", "198.19.0.1:8080", "-m", "-w", "1"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ex := Parse("ipvsadm", args); ex != nil {
+			b.Fatal(ex)
+		}
+	}
+}
+
+func BenchmarkReadRestoreLine(b *testing.B) {
+	in := bytes.Repeat([]byte(benchLine+"\n"), 1000)
+	r := bufio.NewReader(bytes.NewReader(in))
+	b.SetBytes(int64(len(benchLine) + 1))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := readRestoreLine(r, "ipvsadm"); !ok {
+			r.Reset(bytes.NewReader(in))
+		}
+	}
+}
+
+func benchService(i int) ipvs.Service {
+	return ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.TCP,
+		Address: netip.AddrFrom4([4]byte{198, 18, byte(i / 250), byte(i%250 + 1)}), Port: 80,
+		Scheduler: "wlc", Flags: ipvs.SvcHashed, Netmask: 0xffffffff}
+}
+
+func benchDest(i, j int) ipvs.Destination {
+	k := i*4 + j
+	return ipvs.Destination{Family: ipvs.AFInet, Address: netip.AddrFrom4([4]byte{198, 19, byte(k / 250), byte(k%250 + 1)}),
+		Port: 8080, ConnFlags: ipvs.FwdMasq, Weight: 1}
+}
+
+func BenchmarkFormatServiceLine(b *testing.B) {
+	s := benchService(7)
+	var buf, name []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		name = appendServiceName(name[:0], &s, FmtNumeric, nil)
+		buf = appendServiceLine(buf[:0], &s, name, FmtNumeric)
+	}
+}
+
+func BenchmarkFormatDestLine(b *testing.B) {
+	s, d := benchService(7), benchDest(7, 1)
+	name := appendServiceName(nil, &s, FmtNumeric, nil)
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = appendDestLine(buf[:0], &s, name, &d, FmtNumeric, nil)
+	}
+}
+
+// benchAPI is an in-memory IPVS table for whole-command benchmarks.
+type benchAPI struct {
+	svcs  []ipvs.Service
+	dests int // per service
+}
+
+func (a *benchAPI) Info() (ipvs.Info, error) {
+	return ipvs.Info{Version: 0x010201, ConnTabSize: 4096}, nil
+}
+func (a *benchAPI) Services() ([]ipvs.Service, error) {
+	return append([]ipvs.Service(nil), a.svcs...), nil
+}
+func (a *benchAPI) Service(key ipvs.Service) (ipvs.Service, error) { return a.svcs[0], nil }
+func (a *benchAPI) Destinations(svc ipvs.Service) ([]ipvs.Destination, error) {
+	i := int(svc.Address.As4()[2])*250 + int(svc.Address.As4()[3]) - 1
+	out := make([]ipvs.Destination, a.dests)
+	for j := range out {
+		out[j] = benchDest(i, a.dests-1-j)
+	}
+	return out, nil
+}
+func (a *benchAPI) NewService(ipvs.Service) error                          { return nil }
+func (a *benchAPI) UpdateService(ipvs.Service) error                       { return nil }
+func (a *benchAPI) DelService(ipvs.Service) error                          { return nil }
+func (a *benchAPI) Flush() error                                           { return nil }
+func (a *benchAPI) Zero(*ipvs.Service) error                               { return nil }
+func (a *benchAPI) NewDestination(ipvs.Service, ipvs.Destination) error    { return nil }
+func (a *benchAPI) UpdateDestination(ipvs.Service, ipvs.Destination) error { return nil }
+func (a *benchAPI) DelDestination(ipvs.Service, ipvs.Destination) error    { return nil }
+func (a *benchAPI) Timeouts() (ipvs.Timeouts, error)                       { return ipvs.Timeouts{}, nil }
+func (a *benchAPI) SetTimeouts(ipvs.Timeouts) error                        { return nil }
+func (a *benchAPI) Daemons() ([]ipvs.Daemon, error)                        { return nil, nil }
+func (a *benchAPI) NewDaemon(ipvs.Daemon) error                            { return nil }
+func (a *benchAPI) DelDaemon(ipvs.Daemon) error                            { return nil }
+func (a *benchAPI) Close() error                                           { return nil }
+
+// withBenchAPI points Main at an in-memory table of n services with four
+// real servers each, listed by the kernel in reverse order so that sorting
+// has work to do.
+func withBenchAPI(b *testing.B, n int) {
+	api := &benchAPI{dests: 4}
+	for i := n - 1; i >= 0; i-- {
+		api.svcs = append(api.svcs, benchService(i))
+	}
+	saved := openIPVS
+	openIPVS = func() (ipvs.API, error) { return api, nil }
+	b.Cleanup(func() { openIPVS = saved })
+}
+
+func benchMain(b *testing.B, n int, args []string, stdin []byte) {
+	withBenchAPI(b, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		if st := Main(append([]string{"ipvsadm"}, args...), bytes.NewReader(stdin), io.Discard, io.Discard); st != 0 {
+			b.Fatalf("status %d", st)
+		}
+	}
+}
+
+func BenchmarkListNumeric1k(b *testing.B) { benchMain(b, 1000, []string{"-Ln"}, nil) }
+func BenchmarkSaveNumeric1k(b *testing.B) { benchMain(b, 1000, []string{"-Sn"}, nil) }
+
+func BenchmarkRestore1k(b *testing.B) {
+	var in []byte
+	for i := 0; i < 1000; i++ {
+		s := "-t 198.18." + strconv.Itoa(i/250) + "." + strconv.Itoa(i%250+1) + ":80"
+		in = append(in, "-A "+s+" -s wlc\n"...)
+		for j := 0; j < 4; j++ {
+			k := i*4 + j
+			in = append(in, "-a "+s+" -r 198.19."+strconv.Itoa(k/250)+"."+strconv.Itoa(k%250+1)+":8080 -m -w 1\n"...)
+		}
+	}
+	benchMain(b, 0, []string{"-R"}, in)
+}
