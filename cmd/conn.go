@@ -46,7 +46,8 @@ func (r *runner) printConns(in io.Reader, f Format) error {
 		r.errorLine("unexpected input from " + r.connPath)
 		return exitStatus(1)
 	}
-	r.write(appendConnTitle(r.buf[:0], f))
+	r.buf = appendConnTitle(r.buf[:0], f)
+	r.write(r.buf)
 	for {
 		line, ok := lr.next()
 		if !ok {
@@ -56,7 +57,8 @@ func (r *runner) printConns(in io.Reader, f Format) error {
 		if n == -1 {
 			return exitStatus(1)
 		}
-		r.write(appendConnLine(r.buf[:0], &r.conn, n, f, r.names))
+		r.buf = appendConnLine(r.buf[:0], &r.conn, n, f, r.names)
+		r.write(r.buf)
 	}
 }
 

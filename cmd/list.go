@@ -9,7 +9,8 @@ import (
 // listAll prints the whole table (-L, -S, or no arguments at all).
 func (r *runner) listAll(f Format) error {
 	if f&FmtRule == 0 {
-		r.write(appendHeader(r.buf[:0], r.info))
+		r.buf = appendHeader(r.buf[:0], r.info)
+		r.write(r.buf)
 	}
 	svcs, err := r.api.Services()
 	if err != nil {
@@ -18,7 +19,8 @@ func (r *runner) listAll(f Format) error {
 	if f&FmtNoSort == 0 {
 		sortServices(svcs)
 	}
-	r.write(appendTitle(r.buf[:0], f))
+	r.buf = appendTitle(r.buf[:0], f)
+	r.write(r.buf)
 	for i := range svcs {
 		if err := r.printService(&svcs[i], f); err != nil {
 			return err
@@ -33,7 +35,8 @@ func (r *runner) listService(key ipvs.Service, f Format) error {
 	if err != nil {
 		return r.kernelFail(opGetService, err, 1)
 	}
-	r.write(appendTitle(r.buf[:0], f))
+	r.buf = appendTitle(r.buf[:0], f)
+	r.write(r.buf)
 	return r.printService(&svc, f)
 }
 
@@ -45,12 +48,14 @@ func (r *runner) printService(s *ipvs.Service, f Format) error {
 		return r.kernelFail(opGetDests, err, 1)
 	}
 	r.name = appendServiceName(r.name[:0], s, f, r.names)
-	r.write(appendServiceLine(r.buf[:0], s, r.name, f))
+	r.buf = appendServiceLine(r.buf[:0], s, r.name, f)
+	r.write(r.buf)
 	if f&FmtNoSort == 0 {
-		sortDests(s, dests)
+		r.dsort.sort(s, dests)
 	}
 	for i := range dests {
-		r.write(appendDestLine(r.buf[:0], s, r.name, &dests[i], f, r.names))
+		r.buf = appendDestLine(r.buf[:0], s, r.name, &dests[i], f, r.names)
+		r.write(r.buf)
 	}
 	return nil
 }
@@ -62,7 +67,8 @@ func (r *runner) listTimeout() error {
 	if err != nil {
 		return exitStatus(1)
 	}
-	r.write(appendTimeouts(r.buf[:0], t))
+	r.buf = appendTimeouts(r.buf[:0], t)
+	r.write(r.buf)
 	return nil
 }
 
@@ -87,7 +93,8 @@ func (r *runner) listDaemon() error {
 		ds = ds[:2]
 	}
 	for i := range ds {
-		r.write(appendDaemon(r.buf[:0], &ds[i]))
+		r.buf = appendDaemon(r.buf[:0], &ds[i])
+		r.write(r.buf)
 	}
 	return nil
 }

@@ -32,9 +32,10 @@ type runner struct {
 	parser   *Parser
 	connPath string
 
-	buf  []byte // one output line
-	name []byte // current service name
-	conn connFields
+	buf   []byte // one output line
+	name  []byte // current service name
+	conn  connFields
+	dsort destSorter
 }
 
 func (r *runner) write(b []byte) {

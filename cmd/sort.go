@@ -66,12 +66,16 @@ func cmpDests(s *ipvs.Service, a, b *ipvs.Destination) int {
 
 // mergeSort sorts x as glibc's qsort (msort) does: split at n/2, sort both
 // halves, merge taking from the left half while cmp(left, right) <= 0.
-func mergeSort[T any](x []T, cmp func(a, b *T) int) {
+// tmp is scratch space, grown as needed and returned for reuse.
+func mergeSort[T any](x, tmp []T, cmp func(a, b *T) int) []T {
 	if len(x) < 2 {
-		return
+		return tmp
 	}
-	tmp := make([]T, len(x))
-	msort(x, tmp, cmp)
+	if cap(tmp) < len(x) {
+		tmp = make([]T, len(x))
+	}
+	msort(x, tmp[:len(x)], cmp)
+	return tmp
 }
 
 func msort[T any](x, tmp []T, cmp func(a, b *T) int) {
@@ -100,9 +104,26 @@ func msort[T any](x, tmp []T, cmp func(a, b *T) int) {
 }
 
 func sortServices(s []ipvs.Service) {
-	mergeSort(s, cmpServices)
+	mergeSort(s, nil, cmpServices)
+}
+
+// destSorter sorts the destinations of one service after another with the
+// same scratch space.
+type destSorter struct {
+	svc *ipvs.Service
+	cmp func(a, b *ipvs.Destination) int
+	tmp []ipvs.Destination
+}
+
+func (ds *destSorter) sort(s *ipvs.Service, d []ipvs.Destination) {
+	if ds.cmp == nil {
+		ds.cmp = func(a, b *ipvs.Destination) int { return cmpDests(ds.svc, a, b) }
+	}
+	ds.svc = s
+	ds.tmp = mergeSort(d, ds.tmp, ds.cmp)
 }
 
 func sortDests(s *ipvs.Service, d []ipvs.Destination) {
-	mergeSort(d, func(a, b *ipvs.Destination) int { return cmpDests(s, a, b) })
+	var ds destSorter
+	ds.sort(s, d)
 }
