@@ -16,7 +16,9 @@ const Usage = `Usage: ipvsadm apply [--dry-run] FILE
 Make the IPVS table equal to FILE ("-": standard input), written in the
 format of ipvsadm -S (-A and -a lines). Only the differences are applied:
 no flush, and services in both tables never go away. If any line is bad,
-nothing is applied.
+nothing is applied; if the kernel refuses an addition or edit, those made
+are undone and nothing is deleted. A real server line without -x/-y keeps
+its current thresholds (-S never prints them).
   --dry-run   print the changes as ipvsadm command lines, apply nothing
 `
 
