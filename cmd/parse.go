@@ -428,6 +428,11 @@ func (st *parseState) option(p *popt, c int, arg string, hasArg bool) *Exit {
 			return failf("illegal sync-maxlen specified")
 		}
 		req.Daemon.SyncMaxLen = uint16(v)
+	case tagJSON:
+		if req.Format&FmtJSON != 0 {
+			return failf("multiple 'json' options specified")
+		}
+		req.Format |= FmtJSON
 	case tagTunInfo:
 		req.Format |= FmtTunInfo
 		return st.setOption(OptTunInfo)
@@ -480,6 +485,10 @@ func (st *parseState) check() *Exit {
 	svc, dest := &req.Service, &req.Dest
 	if ex := genericOptCheck(req.Cmd, req.Options); ex != nil {
 		return ex
+	}
+	// --json (an addition) only changes how list views print.
+	if req.Format&FmtJSON != 0 && req.Cmd != CmdList {
+		return failf("Illegal 'json' option with the '%s' command", cmdNames[req.Cmd])
 	}
 	if req.Cmd == CmdAdd || req.Cmd == CmdEdit {
 		if svc.FWMark == 0 && svc.Port == 0 && svc.Flags&ipvs.SvcPersistent == 0 {

@@ -48,6 +48,7 @@ const (
 	tagTunNoCsum
 	tagTunCsum
 	tagTunRemCsum
+	tagJSON         // --json: not an ipvsadm option
 	tagSyncID = 'I' // --syncid has no short form but this value
 )
 
@@ -131,6 +132,7 @@ var ipvsadmOptions = []poptOption{
 	{"tun-nocsum", 0, argNone, tagTunNoCsum},
 	{"tun-csum", 0, argNone, tagTunCsum},
 	{"tun-remcsum", 0, argNone, tagTunRemCsum},
+	{"json", 0, argNone, tagJSON},
 }
 
 // Long names match exactly: popt 1.19 has no abbreviations, and a single

@@ -80,6 +80,8 @@ const (
 	FmtNoSort
 	FmtExact
 	FmtTunInfo
+	// FmtJSON (--json, an addition): list views print one JSON document.
+	FmtJSON
 )
 
 // Request is one parsed command line: what to do and to what. Defaults

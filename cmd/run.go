@@ -112,6 +112,9 @@ func (r *runner) list(req *Request) error {
 		r.errorLine("options conflicts in the list command")
 		return exitStatus(2)
 	}
+	if req.Format&FmtJSON != 0 {
+		return r.listJSON(req) // json.go
+	}
 	switch {
 	case opts&OptConnection != 0:
 		return r.listConn(req.Format)

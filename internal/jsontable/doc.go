@@ -1,0 +1,2 @@
+// Package jsontable is test support for --json: see jsontable.go.
+package jsontable
