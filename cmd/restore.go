@@ -15,12 +15,15 @@ func (r *runner) restore(readingStdin bool) (int, error) {
 		return 0, exitStatus(255)
 	}
 	in := bufio.NewReader(r.stdin)
+	pm := r.restoreProgress() // progress.go: only on a terminal
+	defer pm.done()
 	result := 0
 	for {
 		argv, ok := readRestoreLine(in, r.prog)
 		if !ok {
 			return result, nil
 		}
+		pm.Add(1)
 		if len(argv) <= 1 {
 			continue
 		}
