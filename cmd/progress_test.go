@@ -3,10 +3,14 @@ package cmd
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -59,5 +63,55 @@ func TestCountLinesAhead(t *testing.T) {
 	}
 	if n := countLinesAhead(strings.NewReader("x\n")); n != 0 {
 		t.Errorf("non-file: %d", n)
+	}
+}
+
+// openPty is a pseudo-terminal pair: the terminal end for the program,
+// the controller end to read what it wrote.
+func openPty(t *testing.T) (term, ctl *os.File) {
+	t.Helper()
+	ctl, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	fd := int(ctl.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	term, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return term, ctl
+}
+
+// TestRestoreProgressOnTerminal: with stderr a terminal, -R of a file
+// draws "restore: N/M lines" and clears it before the error message.
+func TestRestoreProgressOnTerminal(t *testing.T) {
+	useFixture(t, &fixture{Info: ipvs.Info{Version: 0x010201, ConnTabSize: 4096}}, &hostsNamer{services: &servicesTable{}}, "")
+	var in strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&in, "-A -t 10.1.%d.%d:80 -s rr\n", i/250, i%250+1)
+	}
+	in.WriteString("-A -t 10.1.0.1:80 -s rr -w 3\n")
+	path := filepath.Join(t.TempDir(), "rules")
+	os.WriteFile(path, []byte(in.String()), 0o644)
+	f, _ := os.Open(path)
+	defer f.Close()
+	term, ctl := openPty(t)
+	defer ctl.Close()
+	var out bytes.Buffer
+	rc := Main([]string{"ipvsadm", "-R"}, f, &out, term)
+	term.Close()
+	got, _ := io.ReadAll(ctl) // EIO once the terminal end is closed
+	s := strings.ReplaceAll(string(got), "\r\n", "\n")
+	t.Logf("terminal: %q", s)
+	if rc != 2 || !strings.HasPrefix(s, "\rrestore: 2000/3001 lines") ||
+		!strings.HasSuffix(s, "\r\x1b[KIllegal 'weight' option with the 'add-service' command\n") {
+		t.Errorf("status %d, terminal got %q", rc, s)
 	}
 }
