@@ -93,7 +93,9 @@ parsed:
 		}
 		return 0
 	}
-	res := Exec(api, cur, ops)
+	pa := withProgress(api, stderr, len(ops)) // progress.go: only on a terminal
+	res := Exec(pa.api(), cur, ops)
+	pa.done()
 	if len(res.Failed) == 0 {
 		return 0
 	}

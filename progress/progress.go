@@ -33,6 +33,8 @@ type Meter struct {
 	w     io.Writer
 	tty   bool
 	label string
+	// Unit names what is counted; "lines" unless set.
+	Unit  string
 	total int // 0: unknown
 	n     int
 	shown bool
@@ -69,11 +71,16 @@ func (m *Meter) Add(n int) {
 	b = append(b, m.label...)
 	b = append(b, ": "...)
 	b = strconv.AppendInt(b, int64(m.n), 10)
-	if m.total > 0 {
+	if m.total > 0 && m.n <= m.total {
 		b = append(b, '/')
 		b = strconv.AppendInt(b, int64(m.total), 10)
 	}
-	b = append(b, " lines"...)
+	b = append(b, ' ')
+	if m.Unit == "" {
+		b = append(b, "lines"...)
+	} else {
+		b = append(b, m.Unit...)
+	}
 	m.buf = b
 	_, _ = m.w.Write(b)
 	m.shown = true
