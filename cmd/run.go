@@ -36,6 +36,9 @@ type runner struct {
 	name  []byte // current service name
 	conn  connFields
 	dsort destSorter
+	// dests and addDest are reused by every service of a list.
+	dests   []ipvs.Destination
+	addDest func(*ipvs.Destination) error
 }
 
 func (r *runner) write(b []byte) {
@@ -132,6 +135,11 @@ func (r *runner) list(req *Request) error {
 // process_options.
 func (r *runner) runArgs(argv []string, readingStdin bool) (int, error) {
 	req, ex := r.parser.Parse(argv[0], argv[1:])
+	return r.runParsed(req, ex, readingStdin)
+}
+
+// runParsed runs what Parse made of a command line.
+func (r *runner) runParsed(req *Request, ex *Exit, readingStdin bool) (int, error) {
 	if ex != nil {
 		if ex.Stdout != "" {
 			_, _ = r.out.WriteString(ex.Stdout)
@@ -148,4 +156,39 @@ func (r *runner) runArgs(argv []string, readingStdin bool) (int, error) {
 		return 0, exitStatus(ex.Status)
 	}
 	return r.process(req, readingStdin)
+}
+
+// changeOp is the kernel change a command makes, for commands that make
+// exactly one and print nothing on success, with the op that words its
+// errors. -R sends runs of them together (see restore).
+func changeOp(req *Request) (ipvs.Op, op, bool) {
+	var k ipvs.OpKind
+	var o op
+	switch req.Cmd {
+	case CmdFlush:
+		k, o = ipvs.OpFlush, opFlush
+	case CmdAdd:
+		k, o = ipvs.OpNewService, opAddService
+	case CmdEdit:
+		k, o = ipvs.OpUpdateService, opUpdateService
+	case CmdDel:
+		k, o = ipvs.OpDelService, opDelService
+	case CmdZero:
+		k, o = ipvs.OpZero, opZeroService
+	case CmdAddDest:
+		k, o = ipvs.OpNewDest, opAddDest
+	case CmdEditDest:
+		k, o = ipvs.OpUpdateDest, opUpdateDest
+	case CmdDelDest:
+		k, o = ipvs.OpDelDest, opDelDest
+	case CmdTimeout:
+		k, o = ipvs.OpSetTimeouts, opSetTimeout
+	case CmdStartDaemon:
+		k, o = ipvs.OpNewDaemon, opStartDaemon
+	case CmdStopDaemon:
+		k, o = ipvs.OpDelDaemon, opStopDaemon
+	default:
+		return ipvs.Op{}, 0, false
+	}
+	return ipvs.Op{Kind: k, Service: req.Service, Dest: req.Dest, Timeouts: req.Timeouts, Daemon: req.Daemon}, o, true
 }
