@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -144,4 +145,54 @@ func BenchmarkRestore1k(b *testing.B) {
 		}
 	}
 	benchMain(b, 0, []string{"-R"}, in)
+}
+
+// The list keeps services without their counters (serviceTable); every
+// other field must survive the trip, including fields added to
+// ipvs.Service later.
+func TestServiceTableKeepsFields(t *testing.T) {
+	for i, addr := range []netip.Addr{{}, netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("2001:db8::1"),
+		netip.MustParseAddr("::ffff:10.0.0.1")} {
+		keepStats := i%2 == 1
+		var in ipvs.Service
+		v := reflect.ValueOf(&in).Elem()
+		for i := 0; i < v.NumField(); i++ {
+			fillField(t, v.Field(i), uint64(i+1))
+		}
+		in.Address = addr
+		tab := &serviceTable{keepStats: keepStats}
+		for range svcChunk + 1 {
+			tab.add(&in)
+		}
+		var out ipvs.Service
+		tab.at(svcChunk, &out)
+		want := in
+		if !keepStats {
+			want.Stats = ipvs.Stats{}
+		}
+		if !reflect.DeepEqual(out, want) {
+			t.Errorf("%v keepStats %v: got %+v, want %+v", addr, keepStats, out, want)
+		}
+	}
+}
+
+func fillField(t *testing.T, f reflect.Value, n uint64) {
+	switch f.Kind() {
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		f.SetUint(n)
+	case reflect.Int32, reflect.Int64:
+		f.SetInt(int64(n))
+	case reflect.String:
+		f.SetString("s" + strconv.FormatUint(n, 10))
+	case reflect.Struct:
+		if f.Type() == reflect.TypeOf(netip.Addr{}) {
+			f.Set(reflect.ValueOf(netip.AddrFrom4([4]byte{10, 0, 0, byte(n)})))
+			return
+		}
+		for i := 0; i < f.NumField(); i++ {
+			fillField(t, f.Field(i), n*100+uint64(i))
+		}
+	default:
+		t.Fatalf("no filler for %v", f.Type())
+	}
 }

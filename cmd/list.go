@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"errors"
+	"net/netip"
 	"strconv"
 
 	"github.com/lvsgo/ipvsadm/ipvs"
@@ -12,21 +14,136 @@ func (r *runner) listAll(f Format) error {
 		r.buf = appendHeader(r.buf[:0], r.info)
 		r.write(r.buf)
 	}
-	svcs, err := r.api.Services()
+	svcs, err := r.services(f&(FmtStats|FmtRate) != 0)
 	if err != nil {
 		return r.kernelFail(opGetServices, err, 1)
 	}
-	if f&FmtNoSort == 0 {
-		sortServices(svcs)
-	}
+	order := serviceOrder(svcs, f&FmtNoSort == 0)
 	r.buf = appendTitle(r.buf[:0], f)
 	r.write(r.buf)
-	for i := range svcs {
-		if err := r.printService(&svcs[i], f); err != nil {
+	var s ipvs.Service
+	for _, i := range order {
+		if err := r.printService(svcs.at(int(i), &s), f); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// serviceTable is a dumped service table, kept compactly: in fixed-size
+// chunks (a table of any size is collected without the copies and garbage
+// of a growing slice), names as indexes into a short list, and without the
+// counters unless the list prints them. For a large table the services
+// are most of what a list holds.
+type serviceTable struct {
+	chunks [][]svcRec
+	stats  [][]ipvs.Stats // only with keepStats
+	names  []string       // schedulers and persistence engines
+	n      int
+
+	keepStats bool
+}
+
+// svcRec is an ipvs.Service without its Stats.
+type svcRec struct {
+	addr      [16]byte
+	family    uint16
+	protocol  ipvs.Protocol
+	port      uint16
+	addrKind  uint8 // 0: none, 4, 6
+	sched, pe uint8 // indexes into names
+	fwmark    uint32
+	flags     uint32
+	timeout   uint32
+	netmask   uint32
+}
+
+const svcChunk = 256
+
+// name is the index of s in t.names. A table has a handful of distinct
+// names; there is room for 256.
+func (t *serviceTable) name(s string) (uint8, bool) {
+	for i, n := range t.names {
+		if n == s {
+			return uint8(i), true
+		}
+	}
+	if len(t.names) == 256 {
+		return 0, false
+	}
+	t.names = append(t.names, s)
+	return uint8(len(t.names) - 1), true
+}
+
+var errTooManyNames = errors.New("more than 256 scheduler and persistence engine names")
+
+func (t *serviceTable) add(s *ipvs.Service) error {
+	sched, ok1 := t.name(s.Scheduler)
+	pe, ok2 := t.name(s.PEName)
+	if !ok1 || !ok2 {
+		return errTooManyNames
+	}
+	r := svcRec{family: s.Family, protocol: s.Protocol, port: s.Port, sched: sched, pe: pe,
+		fwmark: s.FWMark, flags: s.Flags, timeout: s.Timeout, netmask: s.Netmask}
+	switch {
+	case s.Address.Is4():
+		r.addrKind, r.addr = 4, s.Address.As16()
+	case s.Address.IsValid() && s.Address.Zone() == "":
+		r.addrKind, r.addr = 6, s.Address.As16()
+	case s.Address.IsValid():
+		return errors.New("zoned service address") // the kernel has no zones
+	}
+	if t.n%svcChunk == 0 {
+		t.chunks = append(t.chunks, make([]svcRec, 0, svcChunk))
+		if t.keepStats {
+			t.stats = append(t.stats, make([]ipvs.Stats, 0, svcChunk))
+		}
+	}
+	c := &t.chunks[len(t.chunks)-1]
+	*c = append(*c, r)
+	if t.keepStats {
+		st := &t.stats[len(t.stats)-1]
+		*st = append(*st, s.Stats)
+	}
+	t.n++
+	return nil
+}
+
+// at fills s with the i-th service (Stats zero unless kept).
+func (t *serviceTable) at(i int, s *ipvs.Service) *ipvs.Service {
+	r := &t.chunks[i/svcChunk][i%svcChunk]
+	*s = ipvs.Service{Family: r.family, Protocol: r.protocol, Port: r.port, FWMark: r.fwmark,
+		Scheduler: t.names[r.sched], Flags: r.flags, Timeout: r.timeout, Netmask: r.netmask, PEName: t.names[r.pe]}
+	switch r.addrKind {
+	case 4:
+		s.Address = netip.AddrFrom16(r.addr).Unmap()
+	case 6:
+		s.Address = netip.AddrFrom16(r.addr)
+	}
+	if t.keepStats {
+		s.Stats = t.stats[i/svcChunk][i%svcChunk]
+	}
+	return s
+}
+
+// serviceStreamer streams the service table (*ipvs.Client).
+type serviceStreamer interface {
+	EachService(fn func(*ipvs.Service) error) error
+}
+
+// services reads the whole service table, in the kernel's order.
+func (r *runner) services(keepStats bool) (*serviceTable, error) {
+	t := &serviceTable{keepStats: keepStats}
+	if ss, ok := r.api.(serviceStreamer); ok {
+		return t, ss.EachService(t.add)
+	}
+	svcs, err := r.api.Services()
+	for i := range svcs {
+		if aerr := t.add(&svcs[i]); aerr != nil && err == nil {
+			err = aerr
+		}
+	}
+	return t, err
 }
 
 // listService prints one service (-L -t/-u/-f/--sctp-service).
@@ -43,7 +160,7 @@ func (r *runner) listService(key ipvs.Service, f Format) error {
 // printService prints a service line and its destinations. Like ipvsadm it
 // asks for the destinations before printing anything of the service.
 func (r *runner) printService(s *ipvs.Service, f Format) error {
-	dests, err := r.api.Destinations(*s)
+	dests, err := r.destinations(s)
 	if err != nil {
 		return r.kernelFail(opGetDests, err, 1)
 	}
@@ -139,4 +256,27 @@ func appendDaemon(b []byte, d *ipvs.Daemon) []byte {
 // applies to all of them, as libipvs decides.
 func isZeroKey(s *ipvs.Service) bool {
 	return s.FWMark == 0 && s.Port == 0 && (!s.Address.IsValid() || unionBytes(s.Address) == [16]byte{})
+}
+
+// destLister streams a service's destinations (*ipvs.Client).
+type destLister interface {
+	EachDestination(svc ipvs.Service, fn func(*ipvs.Destination) error) error
+}
+
+// destinations reads s's destinations into a slice reused from service to
+// service: a list of many services allocates nothing per destination.
+func (r *runner) destinations(s *ipvs.Service) ([]ipvs.Destination, error) {
+	dl, ok := r.api.(destLister)
+	if !ok {
+		return r.api.Destinations(*s)
+	}
+	if r.addDest == nil {
+		r.addDest = func(d *ipvs.Destination) error {
+			r.dests = append(r.dests, *d)
+			return nil
+		}
+	}
+	r.dests = r.dests[:0]
+	err := dl.EachDestination(*s, r.addDest)
+	return r.dests, err
 }
