@@ -25,7 +25,7 @@ qemu-system-x86_64 -accel tcg -m "${VM_MEM:-2048}" -smp "${VM_CPUS:-2}" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 -- sh /host/${job#"$ROOT/"}" \
 	-virtfs local,path="$ROOT",mount_tag=host,security_model=none,id=host \
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none \
-	2>&1 | tr -d '\r' | sed -u -e 's/\x1b[[?0-9;]*[a-zA-Z]//g' \
+	2>&1 | sed -u -e 's/\r//g' -e 's/\x1b[[?0-9;]*[a-zA-Z]//g' \
 	| tee "$log" | grep --line-buffered -v -e '^VMEXIT=' -e '^SeaBIOS' -e '^Booting from ROM' -e 'reboot: Power down'
 rc=$(sed -n 's/^VMEXIT=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
 [ -n "$rc" ] || { echo "run.sh: VM ended without an exit status" >&2; exit 125; }
