@@ -4,12 +4,18 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${CACHE:-$(pwd)/.cache}
-OUT=$CACHE/vm
+FINAL=$CACHE/vm
+mkdir -p "$CACHE"
+# Several VMs may start at once: one builder at a time, and the result is
+# swapped in whole so a running qemu never sees a half-written initrd.
+exec 9>"$CACHE/vm.lock"
+flock 9
 stamp=$( (cat "$CACHE/debs/kernel.name"; ls "$CACHE/debs"; cat "$HERE/init" "$0") | md5sum | cut -d' ' -f1)
-if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$stamp" ] && [ -f "$OUT/initrd.gz" ]; then
+if [ -f "$FINAL/stamp" ] && [ "$(cat "$FINAL/stamp")" = "$stamp" ] && [ -f "$FINAL/initrd.gz" ]; then
 	exit 0
 fi
 echo "mkinitrd: building initramfs" >&2
+OUT=$CACHE/vm.build
 rm -rf "$OUT" && mkdir -p "$OUT/x" "$OUT/root"
 for d in "$CACHE"/debs/*.deb; do dpkg -x "$d" "$OUT/x"; done
 KV=$(ls "$OUT/x/lib/modules")
@@ -58,5 +64,9 @@ done
 cp "$HERE/init" "$R/init"
 chmod +x "$R/init"
 (cd "$R" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT/initrd.gz"
-rm -rf "$OUT/x"
+rm -rf "$OUT/x" "$OUT/root"
 echo "$stamp" > "$OUT/stamp"
+rm -rf "$CACHE/vm.old"
+[ -d "$FINAL" ] && mv "$FINAL" "$CACHE/vm.old"
+mv "$OUT" "$FINAL"
+rm -rf "$CACHE/vm.old"
