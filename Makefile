@@ -49,6 +49,11 @@ define run-fuzz
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t#*:}; \
 		out=$$($(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(1) $$pkg 2>&1); st=$$?; \
+		if [ $$st -ne 0 ] && echo "$$out" | grep -q 'context deadline exceeded' && \
+		   ! echo "$$out" | grep -q 'Failing input written'; then \
+			echo "$$pkg $$fn: fuzz engine timed out shutting down (no failing input); running it again"; \
+			out=$$($(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(1) $$pkg 2>&1); st=$$?; \
+		fi; \
 		echo "$$pkg $$fn: $$(echo "$$out" | grep '^fuzz: elapsed' | tail -n 1 | sed 's/^fuzz: //')"; \
 		if [ $$st -ne 0 ]; then echo "$$out"; exit 1; fi; \
 	done
