@@ -34,6 +34,13 @@ func (SystemResolver) Host4(name string) (netip.Addr, bool) {
 		// (and inet_aton has already said no); no host name has a ':'.
 		return netip.Addr{}, false
 	}
+	if strings.HasSuffix(name, ".") && inHostsFile(hostsPath, name[:len(name)-1]) {
+		// glibc's files backend compares names as written, so "web." misses
+		// the /etc/hosts entry "web" (Go's resolver would drop the dot and
+		// hit it). The DNS answer a real resolver could still give for
+		// such a name is not told apart here: files answered first.
+		return netip.Addr{}, false
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip4", name)
@@ -46,6 +53,33 @@ func (SystemResolver) Host4(name string) (netip.Addr, bool) {
 		}
 	}
 	return netip.Addr{}, false
+}
+
+// hostsPath is the hosts file Host4 consults for trailing-dot names.
+var hostsPath = "/etc/hosts"
+
+// inHostsFile reports whether name (case-insensitively, as glibc compares)
+// is a host name or alias in the hosts file at path.
+func inHostsFile(path, name string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		fields := strings.Fields(line)
+		for _, h := range fields[min(1, len(fields)):] {
+			if strings.EqualFold(h, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Port reads /etc/services.
