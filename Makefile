@@ -29,6 +29,8 @@ unit: go-deps vet
 $(E2EBIN): FORCE
 	@mkdir -p $(CACHE)/bin
 	$(GOFLAGS_STATIC) $(GO) test -c -o $(E2EBIN) ./e2e
+	# traffic generator testdata/list/setup.sh uses (e2e TestJSON)
+	$(GOFLAGS_STATIC) $(GO) build -o $(CACHE)/bin/udpsend ./testdata/list/udpsend
 
 e2e: build $(E2EBIN)
 	e2e/vm/run.sh $(patsubst $(CURDIR)/%,/host/%,$(E2EBIN)) -test.v -test.count=1 $(E2EFLAGS)

@@ -27,8 +27,17 @@ newns() {
 }
 
 # veth NS1 IF1 NS2 IF2: a cable between two namespaces.
+# Made under scratch names and renamed inside the namespaces, so a device of
+# the same name in the root namespace (the diff suite's dummy eth0) is no clash.
+vethn=0
 veth() {
-	"$IP" link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	vethn=$((vethn + 1))
+	a=labv${vethn}a b=labv${vethn}b
+	"$IP" link add "$a" type veth peer name "$b"
+	"$IP" link set "$a" netns "$1"
+	"$IP" link set "$b" netns "$3"
+	ns "$1" "$IP" link set "$a" name "$2"
+	ns "$3" "$IP" link set "$b" name "$4"
 	ns "$1" "$IP" link set "$2" up
 	ns "$3" "$IP" link set "$4" up
 }
