@@ -196,13 +196,13 @@ func (s *cscanner) number(base uint64) (uint64, bool) {
 		j++
 	}
 	if base == 16 && j+1 < len(s.s) && s.s[j] == '0' && (s.s[j+1] == 'x' || s.s[j+1] == 'X') &&
-		j+2 < len(s.s) && hexVal(s.s[j+2]) >= 0 {
+		j+2 < len(s.s) && hexDigit(s.s[j+2]) >= 0 {
 		j += 2
 	}
 	var v uint64
 	start := j
 	for j < len(s.s) {
-		d := hexVal(s.s[j])
+		d := hexDigit(s.s[j])
 		if d < 0 || uint64(d) >= base {
 			break
 		}
@@ -233,18 +233,6 @@ func (s *cscanner) dec32(dst *uint32) bool {
 		*dst = uint32(v)
 	}
 	return ok
-}
-
-func hexVal(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }
 
 // connAddr reads an address field: IPv6 text, IPv4 dotted quad, or (the

@@ -81,23 +81,14 @@ func (t *servicesTable) lookup(port uint16, proto ipvs.Protocol) (string, bool) 
 // skips them.
 func readServices(r io.Reader) *servicesTable {
 	t := &servicesTable{byKey: make(map[servKey]string)}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
+	tableFields(r, func(f []string) bool {
 		portStr, protoStr, ok := strings.Cut(f[1], "/")
 		if !ok {
-			continue
+			return true
 		}
 		port, err := strconv.ParseUint(portStr, 10, 16)
 		if err != nil {
-			continue
+			return true
 		}
 		var proto ipvs.Protocol
 		switch protoStr {
@@ -108,13 +99,14 @@ func readServices(r io.Reader) *servicesTable {
 		case "sctp":
 			proto = ipvs.SCTP
 		default:
-			continue
+			return true
 		}
 		k := servKey{uint16(port), proto}
 		if _, dup := t.byKey[k]; !dup {
 			t.byKey[k] = f[0]
 		}
-	}
+		return true
+	})
 	return t
 }
 
@@ -128,25 +120,31 @@ type hostsNamer struct {
 
 func readHosts(r io.Reader) map[netip.Addr]string {
 	m := make(map[netip.Addr]string)
+	tableFields(r, func(f []string) bool {
+		if a, err := netip.ParseAddr(f[0]); err == nil {
+			if _, dup := m[a]; !dup {
+				m[a] = f[1]
+			}
+		}
+		return true
+	})
+	return m
+}
+
+// tableFields calls fn with the fields of each line of a hosts(5) or
+// services(5) text that has two or more once its comment is cut off, as
+// the C library reads them; fn returns false to stop.
+func tableFields(r io.Reader, fn func(f []string) bool) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
 		if i := strings.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		a, err := netip.ParseAddr(f[0])
-		if err != nil {
-			continue
-		}
-		if _, dup := m[a]; !dup {
-			m[a] = f[1]
+		if f := strings.Fields(line); len(f) >= 2 && !fn(f) {
+			return
 		}
 	}
-	return m
 }
 
 func (n *hostsNamer) host(addr netip.Addr) (string, bool) {

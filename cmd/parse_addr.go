@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net"
@@ -66,20 +65,16 @@ func inHostsFile(path, name string) bool {
 		return false
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		fields := strings.Fields(line)
-		for _, h := range fields[min(1, len(fields)):] {
+	found := false
+	tableFields(f, func(fields []string) bool {
+		for _, h := range fields[1:] {
 			if strings.EqualFold(h, name) {
-				return true
+				found = true
 			}
 		}
-	}
-	return false
+		return !found
+	})
+	return found
 }
 
 // Port reads /etc/services.
@@ -104,29 +99,27 @@ func allDigitsDots(s string) bool {
 // lookupService finds name (or an alias) for proto in an /etc/services
 // text: "name port/proto [alias...] [# comment]", first match wins.
 func lookupService(r io.Reader, name, proto string) (uint16, bool) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
+	var port uint64
+	found := false
+	tableFields(r, func(f []string) bool {
 		num, p, ok := strings.Cut(f[1], "/")
 		if !ok || p != proto {
-			continue
+			return true
 		}
-		port, err := strconv.ParseUint(num, 10, 32)
+		n, err := strconv.ParseUint(num, 10, 32)
 		if err != nil {
-			continue
+			return true
 		}
-		for _, n := range append([]string{f[0]}, f[2:]...) {
-			if n == name {
-				return uint16(port), true
+		for _, alias := range append([]string{f[0]}, f[2:]...) {
+			if alias == name {
+				port, found = n, true
+				return false
 			}
 		}
+		return true
+	})
+	if found {
+		return uint16(port), true
 	}
 	return 0, false
 }
