@@ -324,7 +324,7 @@ func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
 			r := run(bin, c.Argv0, s.Args, stdin)
 			prev = r.stdout
 			fmt.Fprintf(&tr, "$ %s %s\n", c.Argv0, diffcase.QuoteArgs(s.Args))
-			r.stdout = connExpiry.ReplaceAllString(r.stdout, "${1}MM:SS ")
+			r.stdout = sortConnRuns(connExpiry.ReplaceAllString(r.stdout, "${1}MM:SS "))
 			writeResult(&tr, r)
 		case diffcase.SetupRef:
 			r := run(refBin, "ipvsadm", s.Args, s.Stdin)
@@ -374,6 +374,29 @@ func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
 	h.known = okT && okD
 	return tr.String(), nil
 }
+
+// sortConnRuns sorts each run of masked connection lines: /proc/net/ip_vs_conn
+// lists the kernel's hash chains, and a template and its connection can come
+// in either order between the two sides' runs. The lines themselves must
+// still match one for one.
+func sortConnRuns(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && connMasked.MatchString(lines[j]) {
+			j++
+		}
+		if j > i {
+			sort.Strings(lines[i:j])
+			i = j
+		} else {
+			i++
+		}
+	}
+	return strings.Join(lines, "")
+}
+
+var connMasked = regexp.MustCompile(`^(?:TCP|UDP|SCTP|IP) +MM:SS .*\n$`)
 
 // connExpiry matches the expiry column of a connection listing (-c), the
 // one thing that depends on timing: the two sides run seconds apart.
