@@ -23,7 +23,18 @@ vet:
 	@test -z "$$(gofmt -l . | grep -v '^.cache/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^.cache/'; exit 1; }
 	$(GO) vet ./...
 
-unit: go-deps vet
+# Host tools the unit tests drive (completion in zsh, the man page through
+# groff and man); installed with apt-get when missing, like the VM's tools.
+deps:
+	@need=""; for t in zsh:zsh man:man-db groff:groff-base; do \
+		command -v $${t%%:*} >/dev/null 2>&1 || need="$$need $${t#*:}"; \
+	done; \
+	if [ -n "$$need" ]; then \
+		echo "make: installing$$need" >&2; \
+		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null; \
+	fi
+
+unit: go-deps deps vet
 	$(GO) test -count=1 ./...
 
 $(E2EBIN): FORCE
