@@ -8,7 +8,7 @@ GOFLAGS_STATIC = CGO_ENABLED=0
 BIN     = ipvsadm
 E2EBIN  = $(CACHE)/bin/e2e.test
 
-.PHONY: all build test unit vet e2e demo bench fuzz fuzz-smoke clean go-deps
+.PHONY: all build test unit vet e2e demo bench fuzz fuzz-smoke clean go-deps deps
 
 all: build
 
