@@ -156,11 +156,7 @@ func appendServiceLine(b []byte, s *ipvs.Service, name []byte, f Format) []byte 
 		}
 	case f&FmtStats != 0:
 		b = padRightBytes(b, name, 33)
-		b = appendLargenum(b, s.Stats.Conns, f)
-		b = appendLargenum(b, s.Stats.InPkts, f)
-		b = appendLargenum(b, s.Stats.OutPkts, f)
-		b = appendLargenum(b, s.Stats.InBytes, f)
-		b = appendLargenum(b, s.Stats.OutBytes, f)
+		b = appendCounters(b, &s.Stats, f)
 	case f&FmtRate != 0:
 		b = padRightBytes(b, name, 33)
 		b = appendLargenum(b, s.Stats.CPS, f)
@@ -288,11 +284,7 @@ func appendDestLine(b []byte, s *ipvs.Service, svcName []byte, d *ipvs.Destinati
 	st := d.Stats.DestView()
 	switch {
 	case f&FmtStats != 0:
-		b = appendLargenum(b, st.Conns, f)
-		b = appendLargenum(b, st.InPkts, f)
-		b = appendLargenum(b, st.OutPkts, f)
-		b = appendLargenum(b, st.InBytes, f)
-		b = appendLargenum(b, st.OutBytes, f)
+		b = appendCounters(b, &st, f)
 	case f&FmtRate != 0:
 		b = append(b, ' ')
 		b = padUint(b, st.CPS, 8)
@@ -417,6 +409,15 @@ func appendTunInfo(b []byte, d *ipvs.Destination) []byte {
 		b = b[:start+15]
 	}
 	return b
+}
+
+// appendCounters is the five --stats columns of a service or real server.
+func appendCounters(b []byte, st *ipvs.Stats, f Format) []byte {
+	b = appendLargenum(b, st.Conns, f)
+	b = appendLargenum(b, st.InPkts, f)
+	b = appendLargenum(b, st.OutPkts, f)
+	b = appendLargenum(b, st.InBytes, f)
+	return appendLargenum(b, st.OutBytes, f)
 }
 
 // appendLargenum is a counter column: 9 wide, abbreviated to K/M/G/T
