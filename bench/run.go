@@ -18,10 +18,8 @@ import (
 // result is one run of an ipvsadm binary.
 type result struct {
 	wall, user, sys time.Duration
-	// hwm is the peak resident set in KiB: VmHWM of /proc/PID/status,
-	// sampled while the program runs (only when asked for). wait4's
-	// ru_maxrss cannot be used: Go starts children with vfork, and the
-	// child's maxrss then starts at the bench's own peak.
+	// hwm is the peak resident set in KiB, read at exit (only when asked
+	// for; see peakAtExit).
 	hwm            int64
 	status         int
 	stdout, stderr []byte
@@ -164,11 +162,19 @@ func quote(b []byte, present bool) string {
 }
 
 // peakAtExit follows a child started under ptrace (stopped after its
-// exec) to its exit and returns its VmHWM read at that moment, when the
-// process is complete but its memory not yet released. It leaves the
-// child to be reaped by the caller. (wait4's ru_maxrss cannot be used: Go
-// starts children with vfork, so a child's maxrss starts at the bench's
-// own peak.)
+// exec) to its exit and returns its peak resident set in KiB, read at that
+// moment, when the process is complete but its memory not yet released.
+// It leaves the child to be reaped by the caller. (wait4's ru_maxrss
+// cannot be used: Go starts children with vfork, so a child's maxrss
+// starts at the bench's own peak.)
+//
+// The peak is the larger of two readings, both short of the truth in their
+// own way. VmHWM is the kernel's high-water mark, but it comes from RSS
+// counters each thread batches for up to 64 page faults, and the exit stop
+// comes before the final flush: a short run can show a fifth of its real
+// RSS. smaps_rollup counts the page tables exactly, but only now, after
+// any memory the program gave back (the reference frees its service list
+// before it exits; ours keeps its heap to the end).
 func peakAtExit(pid int) (int64, error) {
 	var ws syscall.WaitStatus
 	if _, err := syscall.Wait4(pid, &ws, 0, nil); err != nil {
@@ -192,15 +198,19 @@ func peakAtExit(pid int) (int64, error) {
 		case !ws.Stopped():
 			return 0, fmt.Errorf("child ended without an exit stop: %v", ws)
 		case ws.TrapCause() == syscall.PTRACE_EVENT_EXIT:
-			b, err := os.ReadFile("/proc/" + itoa(pid) + "/status")
-			if err != nil {
-				return 0, err
+			var peak int64
+			for _, src := range [...]struct{ file, key string }{{"status", "VmHWM:"}, {"smaps_rollup", "Rss:"}} {
+				b, err := os.ReadFile("/proc/" + itoa(pid) + "/" + src.file)
+				if err != nil {
+					return 0, err
+				}
+				v, ok := parseKB(b, src.key)
+				if !ok {
+					return 0, fmt.Errorf("no %s in /proc/%d/%s", src.key, pid, src.file)
+				}
+				peak = max(peak, v)
 			}
-			v, ok := parseHWM(b)
-			if !ok {
-				return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
-			}
-			return v, syscall.PtraceDetach(pid)
+			return peak, syscall.PtraceDetach(pid)
 		case ws.StopSignal() == syscall.SIGTRAP:
 			sig = 0
 		default:
@@ -209,12 +219,13 @@ func peakAtExit(pid int) (int64, error) {
 	}
 }
 
-func parseHWM(s []byte) (int64, bool) {
-	i := bytes.Index(s, []byte("\nVmHWM:"))
+// parseKB reads the "key  N kB" line of a /proc file (not its first).
+func parseKB(s []byte, key string) (int64, bool) {
+	i := bytes.Index(s, []byte("\n"+key))
 	if i < 0 {
 		return 0, false
 	}
-	f := bytes.Fields(s[i+len("\nVmHWM:"):])
+	f := bytes.Fields(s[i+1+len(key):])
 	if len(f) < 2 || string(f[1]) != "kB" {
 		return 0, false
 	}
