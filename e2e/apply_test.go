@@ -70,7 +70,7 @@ func TestApply(t *testing.T) {
 	start := refTable(t, applyStart)
 
 	// A dry run prints the change set and changes nothing.
-	if o := relExec(t, -1, applyTarget, oursBin, "apply", "--dry-run", "-"); o != (relOut{stdout: applyChanges}) {
+	if o := relExec(t, -1, applyTarget, oursBin, "apply", "--dry-run", "-"); o != (cmdResult{stdout: applyChanges}) {
 		t.Errorf("apply --dry-run: %s\nwant stdout:\n%s", o, applyChanges)
 	}
 	if got := relSnapshot(t); got != start {
@@ -82,7 +82,7 @@ func TestApply(t *testing.T) {
 	if err := os.WriteFile(f, []byte(applyTarget), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if o := relExec(t, -1, "", oursBin, "apply", f); o != (relOut{}) {
+	if o := relExec(t, -1, "", oursBin, "apply", f); o != (cmdResult{}) {
 		t.Fatalf("apply: %s", o)
 	}
 	if got := relSnapshot(t); got != want {
@@ -90,11 +90,11 @@ func TestApply(t *testing.T) {
 	}
 	// Nothing left to change; -Sn fed back changes nothing either (it has
 	// no thresholds, and apply keeps thresholds a line does not give).
-	if o := relExec(t, -1, applyTarget, oursBin, "apply", "--dry-run", "-"); o != (relOut{}) {
+	if o := relExec(t, -1, applyTarget, oursBin, "apply", "--dry-run", "-"); o != (cmdResult{}) {
 		t.Errorf("second dry run: %s", o)
 	}
 	sn := relMust(t, "", refBin, "-Sn")
-	if o := relExec(t, -1, sn, oursBin, "apply", "-"); o != (relOut{}) {
+	if o := relExec(t, -1, sn, oursBin, "apply", "-"); o != (cmdResult{}) {
 		t.Errorf("apply of -Sn: %s", o)
 	}
 	if got := relSnapshot(t); got != want {
@@ -103,7 +103,7 @@ func TestApply(t *testing.T) {
 
 	// Back to the start: apply works in both directions. The start's
 	// lines give no thresholds, so those set above stay...
-	if o := relExec(t, -1, applyStart, oursBin, "apply", "-"); o != (relOut{}) {
+	if o := relExec(t, -1, applyStart, oursBin, "apply", "-"); o != (cmdResult{}) {
 		t.Fatalf("apply back: %s", o)
 	}
 	startSn := start[:strings.Index(start, "IP Virtual Server")]
@@ -113,7 +113,7 @@ func TestApply(t *testing.T) {
 	}
 	// ... until a line gives them.
 	zero := strings.Replace(applyStart, "192.0.2.22:80 -m -w 1", "192.0.2.22:80 -m -w 1 -x 0 -y 0", 1)
-	if o := relExec(t, -1, zero, oursBin, "apply", "-"); o != (relOut{}) {
+	if o := relExec(t, -1, zero, oursBin, "apply", "-"); o != (cmdResult{}) {
 		t.Fatalf("apply back: %s", o)
 	}
 	if got := relSnapshot(t); got != start {
@@ -158,7 +158,7 @@ func TestApplyRefusesBadFiles(t *testing.T) {
 		{[]string{"apply", "--force", "x"}, "ipvsadm apply: unknown option \"--force\" (see ipvsadm apply --help)\n"},
 		{[]string{"apply", "/nonexistent/rules"}, "ipvsadm apply: open /nonexistent/rules: no such file or directory\n"},
 	} {
-		if o := relExec(t, -1, "", append([]string{oursBin}, tc.args...)...); o != (relOut{stderr: tc.stderr, status: 2}) {
+		if o := relExec(t, -1, "", append([]string{oursBin}, tc.args...)...); o != (cmdResult{stderr: tc.stderr, status: 2}) {
 			t.Errorf("%v: %s\nwant status 2, stderr %q", tc.args, o, tc.stderr)
 		}
 	}
@@ -212,7 +212,7 @@ func TestApplyNoWindow(t *testing.T) {
 			if argv[len(argv)-1] == "-" || argv[len(argv)-1] == "-R" {
 				in = after.String()
 			}
-			if o := relExec(t, -1, in, argv...); o != (relOut{}) {
+			if o := relExec(t, -1, in, argv...); o != (cmdResult{}) {
 				t.Errorf("%v: %s", argv, o)
 			}
 		}

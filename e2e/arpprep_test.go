@@ -46,8 +46,8 @@ func arpPrep(args ...string) cmdResult {
 func mustArpPrep(t *testing.T, args ...string) string {
 	t.Helper()
 	r := arpPrep(args...)
-	if r.rc != 0 {
-		t.Fatalf("arp-prep %q: exit %d\n%s%s", args, r.rc, r.stdout, r.stderr)
+	if r.status != 0 {
+		t.Fatalf("arp-prep %q: exit %d\n%s%s", args, r.status, r.stdout, r.stderr)
 	}
 	return r.stdout
 }
@@ -59,8 +59,8 @@ func TestArpPrep(t *testing.T) {
 	mustNS(t, apNS, "sysctl", "-qw", "net.ipv4.conf.all.arp_announce=1")
 	before := apSnapshot(t)
 
-	if r := arpPrep("--check", vip); r.rc != 1 || !strings.Contains(r.stdout, "wrong  address "+vip+": not on lo") {
-		t.Fatalf("--check before prep: exit %d\n%s%s", r.rc, r.stdout, r.stderr)
+	if r := arpPrep("--check", vip); r.status != 1 || !strings.Contains(r.stdout, "wrong  address "+vip+": not on lo") {
+		t.Fatalf("--check before prep: exit %d\n%s%s", r.status, r.stdout, r.stderr)
 	}
 
 	// --dry-run prints the commands and changes nothing.
@@ -128,8 +128,8 @@ ip addr add 2001:db8::100/128 dev lo
 	// A VIP elsewhere than lo, or with another prefix, is wrong.
 	mustNS(t, apNS, ipCmd, "addr", "add", vip+"/24", "dev", "eth0")
 	r := arpPrep("--check", vip)
-	if r.rc != 1 || !strings.Contains(r.stdout, "wrong  address "+vip+"/24 dev eth0: on an interface other than lo") {
-		t.Errorf("--check with the VIP on eth0: exit %d\n%s%s", r.rc, r.stdout, r.stderr)
+	if r.status != 1 || !strings.Contains(r.stdout, "wrong  address "+vip+"/24 dev eth0: on an interface other than lo") {
+		t.Errorf("--check with the VIP on eth0: exit %d\n%s%s", r.status, r.stdout, r.stderr)
 	}
 	mustNS(t, apNS, ipCmd, "addr", "del", vip+"/24", "dev", "eth0")
 
@@ -142,8 +142,8 @@ ip addr add 2001:db8::100/128 dev lo
 	if s := apSnapshot(t); s != before {
 		t.Errorf("after --remove:\n%s\nwant as before prep:\n%s", s, before)
 	}
-	if r := arpPrep("--check", vip); r.rc != 1 {
-		t.Errorf("--check after --remove: exit %d, want 1\n%s", r.rc, r.stdout)
+	if r := arpPrep("--check", vip); r.status != 1 {
+		t.Errorf("--check after --remove: exit %d, want 1\n%s", r.status, r.stdout)
 	}
 	mustArpPrep(t, "--remove", vip) // idempotent too
 	if s := apSnapshot(t); s != before {
@@ -188,10 +188,10 @@ func TestArpPrepRefuses(t *testing.T) {
 		{nil, 2, "no VIP given"},
 	} {
 		r := arpPrep(tc.args...)
-		if r.rc != tc.rc || !strings.HasPrefix(r.stderr, "ipvsadm arp-prep: ") || !strings.Contains(r.stderr, tc.stderr) ||
+		if r.status != tc.rc || !strings.HasPrefix(r.stderr, "ipvsadm arp-prep: ") || !strings.Contains(r.stderr, tc.stderr) ||
 			strings.Count(r.stderr, "\n") != 1 || r.stdout != "" {
 			t.Errorf("arp-prep %q: exit %d, stdout %q, stderr %q; want exit %d and one line with %q",
-				tc.args, r.rc, r.stdout, r.stderr, tc.rc, tc.stderr)
+				tc.args, r.status, r.stdout, r.stderr, tc.rc, tc.stderr)
 		}
 	}
 	if s := apSnapshot(t); s != before {

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,28 +16,8 @@ import (
 // run time and run by busybox sh with the reference ipvsadm on their PATH),
 // compared on stdout, stderr, exit status and the table afterwards.
 
-type ecoResult struct {
-	stdout, stderr string
-	status         int
-}
-
-func ecoExec(argv []string, stdin string) ecoResult {
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := ecoResult{stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		r.status = ee.ExitCode()
-	default:
-		r.status = -1
-		r.stderr += err.Error()
-	}
-	return r
+func ecoExec(argv []string, stdin string) cmdResult {
+	return execute(exec.Command(argv[0], argv[1:]...), stdin)
 }
 
 var ecoNetOnce sync.Once

@@ -6,7 +6,6 @@ package e2e
 // servers prepared by our arp-prep, requests from a client namespace.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -68,41 +67,21 @@ func labUp(t *testing.T, kind string) {
 	}
 }
 
-// cmdResult is one finished command.
-type cmdResult struct {
-	stdout, stderr string
-	rc             int
-}
-
 // inNS runs argv in network namespace ns (bounded by labTimeout).
 func inNS(ns string, stdin string, argv ...string) cmdResult {
 	ctx, cancel := context.WithTimeout(context.Background(), labTimeout)
 	defer cancel()
 	c := exec.CommandContext(ctx, ipCmd, append([]string{"netns", "exec", ns}, argv...)...)
-	c.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	c.Stdout, c.Stderr = &out, &errb
 	c.WaitDelay = time.Second
-	err := c.Run()
-	rc := 0
-	if err != nil {
-		rc = -1
-		if ee, ok := err.(*exec.ExitError); ok {
-			rc = ee.ExitCode()
-		}
-		if errb.Len() == 0 {
-			errb.WriteString(err.Error())
-		}
-	}
-	return cmdResult{out.String(), errb.String(), rc}
+	return execute(c, stdin)
 }
 
 // mustNS is inNS that fails the test unless argv succeeds.
 func mustNS(t *testing.T, ns string, argv ...string) string {
 	t.Helper()
 	r := inNS(ns, "", argv...)
-	if r.rc != 0 {
-		t.Fatalf("[%s] %s: exit %d\n%s%s", ns, strings.Join(argv, " "), r.rc, r.stdout, r.stderr)
+	if r.status != 0 {
+		t.Fatalf("[%s] %s: exit %d\n%s%s", ns, strings.Join(argv, " "), r.status, r.stdout, r.stderr)
 	}
 	return r.stdout
 }
@@ -119,8 +98,8 @@ func httpGet(t *testing.T, vip string) string {
 	t.Helper()
 	r := inNS("lab-client", "GET / HTTP/1.0\r\n\r\n", "timeout", "10", "busybox", "nc", vip, "80")
 	head, body, ok := strings.Cut(strings.ReplaceAll(r.stdout, "\r\n", "\n"), "\n\n")
-	if r.rc != 0 || !ok || !strings.HasPrefix(head, "HTTP/1.") || !strings.Contains(strings.SplitN(head, "\n", 2)[0], " 200 ") {
-		t.Fatalf("GET http://%s/: exit %d\n%s%s", vip, r.rc, r.stdout, r.stderr)
+	if r.status != 0 || !ok || !strings.HasPrefix(head, "HTTP/1.") || !strings.Contains(strings.SplitN(head, "\n", 2)[0], " 200 ") {
+		t.Fatalf("GET http://%s/: exit %d\n%s%s", vip, r.status, r.stdout, r.stderr)
 	}
 	return strings.TrimSpace(body)
 }
@@ -316,7 +295,7 @@ func arpResponders(t *testing.T) []string {
 		}
 	}
 	if len(macs) == 0 {
-		t.Fatalf("arping %s: no reply (exit %d)\n%s%s", drVIP, r.rc, r.stdout, r.stderr)
+		t.Fatalf("arping %s: no reply (exit %d)\n%s%s", drVIP, r.status, r.stdout, r.stderr)
 	}
 	return macs
 }

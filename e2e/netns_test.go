@@ -80,7 +80,7 @@ func TestNetns(t *testing.T) {
 	}
 
 	// apply and -R --test take --netns too.
-	if o := relExec(t, -1, "-A -t 10.50.0.7:80 -s rr\n", oursBin, "--netns", "relours", "apply", "-"); o != (relOut{}) {
+	if o := relExec(t, -1, "-A -t 10.50.0.7:80 -s rr\n", oursBin, "--netns", "relours", "apply", "-"); o != (cmdResult{}) {
 		t.Errorf("apply in the namespace: %s", o)
 	}
 	if got := relMust(t, "", "/sbin/ip", "netns", "exec", "relours", refBin, "-Sn"); got != "-A -t 10.50.0.7:80 -s rr\n" {
@@ -101,7 +101,7 @@ func TestNetns(t *testing.T) {
 		{"--netns", "ipvsadm: --netns needs a namespace name\n"},
 	} {
 		o := relExec(t, -1, "", append([]string{oursBin}, strings.Fields(tc.args)...)...)
-		if o != (relOut{stderr: tc.stderr, status: 2}) {
+		if o != (cmdResult{stderr: tc.stderr, status: 2}) {
 			t.Errorf("ipvsadm %s: %s\nwant status 2, stderr %q", tc.args, o, tc.stderr)
 		}
 	}

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,18 +16,8 @@ import (
 // Reliability: clear failures (not root, no IPVS), -R --test, concurrent
 // writers, and a 10,000-service round trip.
 
-// relOut is what one command did.
-type relOut struct {
-	stdout, stderr string
-	status         int
-}
-
-func (o relOut) String() string {
-	return fmt.Sprintf("status %d\nstdout:\n%sstderr:\n%s", o.status, o.stdout, o.stderr)
-}
-
 // relExec runs argv with stdin; uid >= 0 runs it as that user.
-func relExec(t *testing.T, uid int, stdin string, argv ...string) relOut {
+func relExec(t *testing.T, uid int, stdin string, argv ...string) cmdResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -38,21 +26,12 @@ func relExec(t *testing.T, uid int, stdin string, argv ...string) relOut {
 	if !strings.HasSuffix(argv[0], "ipvsadm") {
 		c.Args[0] = argv[0]
 	}
-	c.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	c.Stdout, c.Stderr = &out, &errb
 	if uid >= 0 {
 		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}}
 	}
-	err := c.Run()
-	o := relOut{out.String(), errb.String(), 0}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee) && ee.ExitCode() >= 0:
-		o.status = ee.ExitCode()
-	default:
-		t.Fatalf("%s: %v", strings.Join(argv, " "), err)
+	o := execute(c, stdin)
+	if o.status < 0 {
+		t.Fatalf("%s: %s", strings.Join(argv, " "), o.stderr)
 	}
 	return o
 }
@@ -169,7 +148,7 @@ func TestRestoreTest(t *testing.T) {
 		t.Errorf("-R --test: %s\nwant status 2, stderr:\n%s", o, want)
 	}
 	good := relExec(t, -1, "-A -t 10.9.0.2:80 -s wlc\n-D -t 10.9.0.1:80\n", oursBin, "--test", "-R")
-	if good != (relOut{}) {
+	if good != (cmdResult{}) {
 		t.Errorf("-R --test on good input: %s", good)
 	}
 	if after := relMust(t, "", refBin, "-Sn"); after != before {
@@ -214,7 +193,7 @@ func TestConcurrentWriters(t *testing.T) {
 		inputs[p] = b.String()
 	}
 	var wg sync.WaitGroup
-	outs := make([]relOut, procs)
+	outs := make([]cmdResult, procs)
 	for p := 0; p < procs; p++ {
 		wg.Add(1)
 		go func(p int) {
@@ -224,7 +203,7 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	wg.Wait()
 	for p, o := range outs {
-		if o != (relOut{}) {
+		if o != (cmdResult{}) {
 			t.Errorf("writer %d: %s", p, o)
 		}
 	}
@@ -261,7 +240,7 @@ func TestLargeRoundTrip(t *testing.T) {
 		lines = append(lines, s, d)
 	}
 	start := time.Now()
-	if o := relExec(t, -1, b.String(), oursBin, "--netns", "relbig", "-R"); o != (relOut{}) {
+	if o := relExec(t, -1, b.String(), oursBin, "--netns", "relbig", "-R"); o != (cmdResult{}) {
 		t.Fatalf("restore: %s", o)
 	}
 	t.Logf("restore of %d lines: %v", len(lines), time.Since(start).Round(time.Millisecond))
@@ -282,7 +261,7 @@ func TestLargeRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	if o := relExec(t, -1, ours, oursBin, "--netns", "relbig", "apply", "--dry-run", "-"); o != (relOut{}) {
+	if o := relExec(t, -1, ours, oursBin, "--netns", "relbig", "apply", "--dry-run", "-"); o != (cmdResult{}) {
 		t.Errorf("apply --dry-run of the table's own -Sn: %s", o)
 	}
 }
