@@ -15,7 +15,11 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args))
+	status := run(os.Args)
+	if status == cmd.StatusSegfault {
+		segfault()
+	}
+	os.Exit(status)
 }
 
 func run(args []string) int {

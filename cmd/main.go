@@ -41,10 +41,21 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		r.prog = args[0]
 	}
-	status := r.main(args)
-	_ = r.out.Flush()
-	return status & 0xff
+	status := r.main(args) & 0xff
+	// ipvsadm's crash loses what stdio still buffered: all of it on a pipe
+	// or file (full buffering, 4096 bytes at a time as here), nothing on a
+	// terminal (line buffering; our writes are whole lines).
+	if status != StatusSegfault || r.tty {
+		_ = r.out.Flush()
+	}
+	return status
 }
+
+// StatusSegfault is the status Main returns where ipvsadm 1.31 dies of
+// SIGSEGV ("-b ,", also as a line of -R). The caller is to end the
+// process by that signal, so that shells and wait(2) see what they see
+// with ipvsadm; 139 is what a shell reports for it.
+const StatusSegfault = 128 + 11
 
 func (r *runner) main(args []string) int {
 	// ipvsadm talks to the kernel before it looks at its arguments.

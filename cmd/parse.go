@@ -42,10 +42,11 @@ func Parse(prog string, args []string) (*Request, *Exit) {
 // Left to the caller: -R inside -R (ipvsadm answers with the -h hint and
 // 255) and -S's FMT_RULE, which ipvsadm adds in its command switch.
 //
-// Two reference outcomes are not reproduced as such: "-b ," makes ipvsadm
-// die of SIGSEGV (Parse returns Exit{Status: 139} without output), and a
-// popt "!#:+" macro with only option words left after it makes ipvsadm
-// loop for ever (Parse keeps the macro as it is and goes on).
+// "-b ," makes ipvsadm die of SIGSEGV: Parse returns Exit{Status:
+// StatusSegfault} without output, and the program then dies the same way
+// (see Main). One reference outcome is not reproduced: a popt "!#:+" macro
+// with only option words left after it makes ipvsadm loop for ever (Parse
+// keeps the macro as it is and goes on).
 func (p *Parser) Parse(prog string, args []string) (*Request, *Exit) {
 	if len(args) == 0 {
 		return &Request{Cmd: CmdList}, nil
@@ -678,7 +679,7 @@ func parseSchedFlags(sched, arg string) (uint32, *Exit) {
 	words := strings.FieldsFunc(arg, func(r rune) bool { return r == ',' })
 	if len(words) == 0 {
 		// ipvsadm hands strtok's NULL to strcmp here and dies of SIGSEGV.
-		return 0, &Exit{Status: 139}
+		return 0, &Exit{Status: StatusSegfault}
 	}
 	for _, w := range words {
 		var need string
