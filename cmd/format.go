@@ -17,14 +17,19 @@ const na = "n/a"
 // appendHeader is list_all's first line, from GET_INFO.
 func appendHeader(b []byte, info ipvs.Info) []byte {
 	b = append(b, "IP Virtual Server version "...)
-	b = strconv.AppendUint(b, uint64(info.Version>>16&0xff), 10)
-	b = append(b, '.')
-	b = strconv.AppendUint(b, uint64(info.Version>>8&0xff), 10)
-	b = append(b, '.')
-	b = strconv.AppendUint(b, uint64(info.Version&0xff), 10)
+	b = appendVersion(b, info.Version)
 	b = append(b, " (size="...)
 	b = strconv.AppendInt(b, int64(int32(info.ConnTabSize)), 10)
 	return append(b, ")\n"...)
+}
+
+// appendVersion is an IPVS version (GET_INFO's 0x00XXYYZZ) as X.Y.Z.
+func appendVersion(b []byte, v uint32) []byte {
+	b = strconv.AppendUint(b, uint64(v>>16&0xff), 10)
+	b = append(b, '.')
+	b = strconv.AppendUint(b, uint64(v>>8&0xff), 10)
+	b = append(b, '.')
+	return strconv.AppendUint(b, uint64(v&0xff), 10)
 }
 
 // appendTitle is the column heading of a service list (none for -S).

@@ -195,7 +195,7 @@ func (r *runner) jsonServices(req *Request) (*jsonTable, error) {
 			sortServices(svcs)
 		}
 	}
-	t := &jsonTable{Version: versionString(r.info.Version), ConnTableSize: r.info.ConnTabSize,
+	t := &jsonTable{Version: string(appendVersion(nil, r.info.Version)), ConnTableSize: r.info.ConnTabSize,
 		Services: make([]jsonService, 0, len(svcs))}
 	for i := range svcs {
 		dests, err := r.api.Destinations(svcs[i])
@@ -208,10 +208,6 @@ func (r *runner) jsonServices(req *Request) (*jsonTable, error) {
 		t.Services = append(t.Services, buildJSONService(&svcs[i], dests, f, r.names))
 	}
 	return t, nil
-}
-
-func versionString(v uint32) string {
-	return strconv.Itoa(int(v>>16&0xff)) + "." + strconv.Itoa(int(v>>8&0xff)) + "." + strconv.Itoa(int(v&0xff))
 }
 
 func familyName(af uint16) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"strconv"
 
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -104,14 +103,11 @@ func (r *runner) checkVersion() {
 	if v >= 0x010104 {
 		return
 	}
-	ver := func(v uint32) string {
-		return strconv.Itoa(int(v>>16&0xff)) + "." + strconv.Itoa(int(v>>8&0xff)) + "." + strconv.Itoa(int(v&0xff))
-	}
 	if r.tty {
 		_ = r.out.Flush()
 	}
 	_, _ = io.WriteString(r.errw, "Warning: IPVS version mismatch: \n"+
-		"  Kernel compiled with IPVS version "+ver(v)+"\n"+
+		"  Kernel compiled with IPVS version "+string(appendVersion(nil, v))+"\n"+
 		"  ipvsadm v1.31  requires minimum IPVS version 1.1.4\n\n")
 }
 

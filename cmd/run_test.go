@@ -83,6 +83,21 @@ func TestSegfaultStatus(t *testing.T) {
 	}
 }
 
+// A kernel IPVS older than 1.1.4 gets ipvsadm's warning (its text is
+// ipvsadm.c's fprintf in main, with IPVSADM_VERSION_NO "v1.31"), and the
+// list header shows the same version. The VM kernel is 1.2.1, so the diff
+// suite never reaches it.
+func TestOldKernelWarning(t *testing.T) {
+	fx := emptyTable()
+	fx.Info.Version = 0x010103
+	_, rc, out, errs := run(t, fx, "", "-Ln")
+	const warn = "Warning: IPVS version mismatch: \n  Kernel compiled with IPVS version 1.1.3\n" +
+		"  ipvsadm v1.31  requires minimum IPVS version 1.1.4\n\n"
+	if rc != 0 || errs != warn || !strings.HasPrefix(out, "IP Virtual Server version 1.1.3 (size=4096)\n") {
+		t.Errorf("rc %d stderr %q stdout %q", rc, errs, out)
+	}
+}
+
 func TestKernelErrors(t *testing.T) {
 	tests := []struct {
 		args   []string
