@@ -65,7 +65,7 @@ func relSnapshot(t *testing.T) string {
 }
 
 func TestApply(t *testing.T) {
-	ipvsNet(t)
+	ipvsNet.ensure(t)
 	want := refTable(t, strings.ReplaceAll(applyTarget, "# the new table\n", ""))
 	start := refTable(t, applyStart)
 
@@ -122,7 +122,7 @@ func TestApply(t *testing.T) {
 }
 
 func TestApplyRefusesBadFiles(t *testing.T) {
-	ipvsNet(t)
+	ipvsNet.ensure(t)
 	start := refTable(t, applyStart)
 	for _, tc := range []struct {
 		name, in, stderr string
@@ -169,7 +169,7 @@ func TestApplyRefusesBadFiles(t *testing.T) {
 // one of the 200 services in both tables. The same watcher does see
 // services missing during -C followed by -R, the window apply removes.
 func TestApplyNoWindow(t *testing.T) {
-	ipvsNet(t)
+	ipvsNet.ensure(t)
 	svc := func(i int) string { return fmt.Sprintf("-t 192.0.2.%d:%d", 100+i/100, 1000+i%100) }
 	var before, after strings.Builder
 	for i := 0; i < 300; i++ {

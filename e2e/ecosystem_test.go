@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -20,28 +18,12 @@ func ecoExec(argv []string, stdin string) cmdResult {
 	return execute(exec.Command(argv[0], argv[1:]...), stdin)
 }
 
-var ecoNetOnce sync.Once
-
 // ecoNet gives the VM the addresses the destinations below need.
-func ecoNet(t *testing.T) {
-	t.Helper()
-	var err error
-	ecoNetOnce.Do(func() {
-		for _, args := range [][]string{
-			{"link", "add", "ecot0", "type", "dummy"},
-			{"link", "set", "ecot0", "up"},
-			{"addr", "add", "198.51.100.1/24", "dev", "ecot0"},
-		} {
-			if out, e := exec.Command("/sbin/ip", args...).CombinedOutput(); e != nil {
-				err = fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), e, out)
-				return
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+var ecoNet = vmNet{ip: [][]string{
+	{"link", "add", "ecot0", "type", "dummy"},
+	{"link", "set", "ecot0", "up"},
+	{"addr", "add", "198.51.100.1/24", "dev", "ecot0"},
+}}
 
 var pathLine = regexp.MustCompile(`(?m)^PATH=.*$`)
 
@@ -128,7 +110,7 @@ const ecoRules = `-A -t 198.51.100.100:80 -s rr
 `
 
 func TestEcoSaveRestore(t *testing.T) {
-	ecoNet(t)
+	ecoNet.ensure(t)
 	refDir, ourDir := ecoRefScripts(t), ecoOurNames(t)
 	defer ecoReset(t, "")
 
@@ -192,7 +174,7 @@ func TestEcoSaveRestore(t *testing.T) {
 // Saving with our ipvsadm-save and restoring with our ipvsadm-restore
 // gives back the same table.
 func TestEcoRoundTrip(t *testing.T) {
-	ecoNet(t)
+	ecoNet.ensure(t)
 	ourDir := ecoOurNames(t)
 	defer ecoReset(t, "")
 	ecoReset(t, ecoRules)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
+	"testing"
 )
 
 // cmdResult is what one finished command did. status is its exit status,
@@ -39,4 +41,28 @@ func execute(c *exec.Cmd, stdin string) cmdResult {
 	}
 	r.stdout, r.stderr = out.String(), errb.String()
 	return r
+}
+
+// vmNet is a piece of the VM's network that tests share: ip(8) commands run
+// once, in order, by the first test that needs them. Every later caller
+// fails as the first did.
+type vmNet struct {
+	once sync.Once
+	err  error
+	ip   [][]string // arguments of each ip command
+}
+
+func (n *vmNet) ensure(t *testing.T) {
+	t.Helper()
+	n.once.Do(func() {
+		for _, args := range n.ip {
+			if out, err := exec.Command("/sbin/ip", args...).CombinedOutput(); err != nil {
+				n.err = fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+				return
+			}
+		}
+	})
+	if n.err != nil {
+		t.Fatal(n.err)
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,35 +40,19 @@ func refState(t *testing.T) string {
 	return b.String()
 }
 
-var ipvsNetOnce sync.Once
-
 // ipvsNet gives the VM an interface of its own with the addresses the
 // destinations below need (masquerading wants a route; sync daemons an
 // interface).
-func ipvsNet(t *testing.T) {
-	t.Helper()
-	var err error
-	ipvsNetOnce.Do(func() {
-		for _, args := range [][]string{
-			{"link", "add", "ipvst0", "type", "dummy"},
-			{"link", "set", "ipvst0", "multicast", "on", "up"},
-			{"addr", "add", "192.0.2.1/24", "dev", "ipvst0"},
-			{"-6", "addr", "add", "2001:db8:1::1/64", "dev", "ipvst0", "nodad"},
-		} {
-			if out, e := exec.Command("/sbin/ip", args...).CombinedOutput(); e != nil {
-				err = fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), e, out)
-				return
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+var ipvsNet = vmNet{ip: [][]string{
+	{"link", "add", "ipvst0", "type", "dummy"},
+	{"link", "set", "ipvst0", "multicast", "on", "up"},
+	{"addr", "add", "192.0.2.1/24", "dev", "ipvst0"},
+	{"-6", "addr", "add", "2001:db8:1::1/64", "dev", "ipvst0", "nodad"},
+}}
 
 func openIPVS(t *testing.T) *ipvs.Client {
 	t.Helper()
-	ipvsNet(t)
+	ipvsNet.ensure(t)
 	c, err := ipvs.Open()
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -581,7 +564,7 @@ func TestIpvsBatch(t *testing.T) {
 // with modprobe, and that when modprobe cannot help, Open reports the errno
 // the reference reports.
 func TestIpvsOpenWithoutModule(t *testing.T) {
-	ipvsNet(t)
+	ipvsNet.ensure(t)
 	unload := func() {
 		t.Helper()
 		if c, err := ipvs.Open(); err == nil {

@@ -207,11 +207,18 @@ func TestConcurrentWriters(t *testing.T) {
 			t.Errorf("writer %d: %s", p, o)
 		}
 	}
-	got := strings.Split(strings.TrimSpace(relMust(t, "", refBin, "-Sn")), "\n")
+	sameLineSet(t, "table after concurrent writers", relMust(t, "", refBin, "-Sn"), want)
+}
+
+// sameLineSet compares the lines of out with want, in any order, and names
+// the first difference.
+func sameLineSet(t *testing.T, what, out string, want []string) {
+	t.Helper()
+	got := strings.Split(strings.TrimSpace(out), "\n")
 	sort.Strings(got)
 	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("table after concurrent writers: %d services, want %d", len(got), len(want))
+		t.Errorf("%s: %d lines, want %d", what, len(got), len(want))
 		for i := 0; i < len(got) && i < len(want); i++ {
 			if got[i] != want[i] {
 				t.Errorf("first difference: %q, want %q", got[i], want[i])
@@ -249,18 +256,7 @@ func TestLargeRoundTrip(t *testing.T) {
 	if ours != ref {
 		t.Errorf("-Sn differs from the reference's (%d vs %d bytes)", len(ours), len(ref))
 	}
-	got := strings.Split(strings.TrimSpace(ours), "\n")
-	sort.Strings(got)
-	sort.Strings(lines)
-	if strings.Join(got, "\n") != strings.Join(lines, "\n") {
-		t.Errorf("-Sn after restore: %d lines, want %d", len(got), len(lines))
-		for i := 0; i < len(got) && i < len(lines); i++ {
-			if got[i] != lines[i] {
-				t.Errorf("first difference: %q, want %q", got[i], lines[i])
-				break
-			}
-		}
-	}
+	sameLineSet(t, "-Sn after restore", ours, lines)
 	if o := relExec(t, -1, ours, oursBin, "--netns", "relbig", "apply", "--dry-run", "-"); o != (cmdResult{}) {
 		t.Errorf("apply --dry-run of the table's own -Sn: %s", o)
 	}
