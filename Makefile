@@ -29,6 +29,7 @@ build: go-deps
 vet:
 	@test -z "$$(gofmt -l . | grep -v '^.cache/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^.cache/'; exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags e2e ./e2e/...
 
 # Host tools the unit tests drive (completion in zsh, the man page through
 # groff and man); installed with apt-get when missing, like the VM's tools.
@@ -46,7 +47,7 @@ unit: go-deps deps vet
 
 $(E2EBIN): FORCE
 	@mkdir -p $(CACHE)/bin
-	$(GOFLAGS_STATIC) $(GO) test -c -o $(E2EBIN) ./e2e
+	$(GOFLAGS_STATIC) $(GO) test -tags e2e -c -o $(E2EBIN) ./e2e
 	# traffic generator testdata/list/setup.sh uses (e2e TestJSON)
 	$(GOFLAGS_STATIC) $(GO) build -o $(CACHE)/bin/udpsend ./testdata/list/udpsend
 
@@ -61,9 +62,9 @@ test: unit fuzz-smoke e2e
 # package's testdata/fuzz and then fail make unit until fixed.
 FUZZTIME       ?= 60s
 FUZZSMOKETIME  ?= 5s
-FUZZ_TARGETS = ./cmd:FuzzParse ./cmd:FuzzRestoreLines ./cmd:FuzzConnList \
+FUZZ_TARGETS = ./internal/grammar:FuzzParse ./internal/grammar:FuzzRestoreLines ./internal/ipvsadm:FuzzConnList \
 	./ipvs:FuzzDecodeService ./ipvs:FuzzDecodeDest ./ipvs:FuzzDecodeOther \
-	./arpprep:FuzzParse ./apply:FuzzFormatRoundTrip ./apply:FuzzParseDiff
+	./internal/arpprep:FuzzParse ./internal/apply:FuzzFormatRoundTrip ./internal/apply:FuzzParseDiff
 
 define run-fuzz
 	@for t in $(FUZZ_TARGETS); do \
@@ -103,7 +104,7 @@ bench: build
 	$(GOFLAGS_STATIC) $(GO) build -o $(BENCHBIN) ./bench
 	e2e/vm/run.sh $(patsubst $(CURDIR)/%,/host/%,$(BENCHBIN)) \
 		-services $(BENCH_SERVICES) -rounds $(BENCH_ROUNDS) $(BENCHFLAGS)
-	$(GO) test -run '^$$' -bench . -benchmem ./cmd/ ./ipvs/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/ipvsadm/ ./ipvs/
 
 clean:
 	rm -f $(BIN)
@@ -122,7 +123,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 UNITDIR     ?= /lib/systemd/system
 SYSCONFDIR  ?= /etc
-COMPGEN     ?= $(GO) run ./completion/gen
+COMPGEN     ?= $(GO) run ./internal/completion/gen
 
 .PHONY: install
 install: build

@@ -1,22 +1,30 @@
 // Command ipvsadm administers the Linux IP Virtual Server table. It is a
 // drop-in replacement for ipvsadm 1.31, plus extra subcommands (arp-prep,
-// completion), and acts as ipvsadm-save or ipvsadm-restore when called by
-// those names.
+// apply, completion), and acts as ipvsadm-save or ipvsadm-restore when
+// called by those names.
+//
+// This file is where the program meets the system: it builds each
+// front end's Env from the real kernel, resolver, files and standard
+// streams, and nothing below it reaches for them on its own.
 package main
 
 import (
+	"io"
 	"os"
 
-	"github.com/lvsgo/ipvsadm/apply"
-	"github.com/lvsgo/ipvsadm/arpprep"
-	"github.com/lvsgo/ipvsadm/cmd"
-	"github.com/lvsgo/ipvsadm/completion"
-	"github.com/lvsgo/ipvsadm/names"
+	"github.com/lvsgo/ipvsadm/internal/apply"
+	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/completion"
+	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/netdb"
+	"github.com/lvsgo/ipvsadm/internal/progname"
+	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
 func main() {
 	status := run(os.Args)
-	if status == cmd.StatusSegfault {
+	if status == grammar.StatusSegfault {
 		segfault()
 	}
 	os.Exit(status)
@@ -25,7 +33,7 @@ func main() {
 func run(args []string) int {
 	// Subcommands are words ipvsadm 1.31 rejects as a first argument, so
 	// dispatching on them leaves the ipvsadm grammar itself untouched.
-	if len(args) > 1 && names.ModeOf(args[0]) == names.Ipvsadm {
+	if len(args) > 1 && progname.ModeOf(args[0]) == progname.Ipvsadm {
 		// --netns NAME first: every command then runs in that namespace.
 		var status int
 		var ok bool
@@ -33,19 +41,49 @@ func run(args []string) int {
 			return status
 		}
 	}
-	if len(args) > 1 && names.ModeOf(args[0]) == names.Ipvsadm {
+	if len(args) > 1 && progname.ModeOf(args[0]) == progname.Ipvsadm {
 		switch args[1] {
 		case "arp-prep":
 			return arpprep.Main(args[2:], os.Stdout, os.Stderr)
 		case "completion":
 			return completion.Main(args[2:], os.Stdout, os.Stderr)
 		case "apply":
-			return apply.Main(args[2:], os.Stdin, os.Stdout, os.Stderr)
+			return apply.Run(args[2:], apply.Env{Open: openIPVS, Parser: systemParser(),
+				Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 		}
 		// -R --test: check a restore input, apply nothing.
 		if len(args) == 3 && (args[1] == "-R" && args[2] == "--test" || args[1] == "--test" && args[2] == "-R") {
-			return cmd.CheckRestore(args[0], os.Stdin, os.Stderr)
+			return ipvsadm.CheckRestore(args[0], systemParser(), os.Stdin, os.Stderr)
 		}
 	}
-	return names.Run(args, os.Stdin, os.Stdout, os.Stderr, cmd.Main)
+	return progname.Run(args, os.Stdin, os.Stdout, os.Stderr, runIpvsadm)
+}
+
+// runIpvsadm is one ipvsadm 1.31 command line against the system.
+func runIpvsadm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return ipvsadm.Run(args, ipvsadm.Env{
+		Open:     openIPVS,
+		Parser:   systemParser(),
+		Names:    netdb.NewSystem(),
+		ConnPath: "/proc/net/ip_vs_conn",
+		Stdin:    stdin,
+		Stdout:   stdout,
+		Stderr:   stderr,
+	})
+}
+
+// openIPVS connects as ipvsadm does: modprobe, if it has to run, shares
+// our standard streams.
+func openIPVS() (ipvs.API, error) {
+	c, err := ipvs.Open(ipvs.Config{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// systemParser reads command lines with the machine's name service and
+// the POSIX mode popt takes from the environment.
+func systemParser() *grammar.Parser {
+	return &grammar.Parser{Resolver: netdb.NewSystem(), Posix: grammar.PosixEnv(os.LookupEnv)}
 }

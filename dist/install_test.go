@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lvsgo/ipvsadm/completion"
+	"github.com/lvsgo/ipvsadm/internal/completion"
 )
 
 // installed runs "make install" once into a temporary DESTDIR (building

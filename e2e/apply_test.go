@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 import (
@@ -182,7 +184,7 @@ func TestApplyNoWindow(t *testing.T) {
 	for i := 100; i < 300; i++ {
 		kept = append(kept, netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, 0, 2, byte(100 + i/100)}), uint16(1000+i%100)))
 	}
-	c, err := ipvs.Open()
+	c, err := ipvs.Open(ipvs.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

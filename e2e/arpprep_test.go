@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 // `ipvsadm arp-prep` against the real kernel, in a namespace of its own

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 import (
@@ -53,13 +55,13 @@ var ipvsNet = vmNet{ip: [][]string{
 func openIPVS(t *testing.T) *ipvs.Client {
 	t.Helper()
 	ipvsNet.ensure(t)
-	c, err := ipvs.Open()
+	c, err := ipvs.Open(ipvs.Config{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() {
 		c.Flush()
-		for _, d := range []uint32{ipvs.StateMaster, ipvs.StateBackup} {
+		for _, d := range []ipvs.DaemonState{ipvs.StateMaster, ipvs.StateBackup} {
 			c.DelDaemon(ipvs.Daemon{State: d})
 		}
 		c.Close()
@@ -101,7 +103,7 @@ func TestIpvsCore(t *testing.T) {
 		t.Fatalf("NewService: %v", err)
 	}
 	wantErrno(t, "second NewService", c.NewService(vip), "NEW_SERVICE", syscall.EEXIST)
-	d := ipvs.Destination{Address: netip.MustParseAddr("192.168.1.2"), Port: 8080, ConnFlags: ipvs.FwdTunnel, Weight: 3}
+	d := ipvs.Destination{Address: netip.MustParseAddr("192.168.1.2"), Port: 8080, ConnFlags: uint32(ipvs.FwdTunnel), Weight: 3}
 	if err := c.NewDestination(vip, d); err != nil {
 		t.Fatalf("NewDestination: %v", err)
 	}
@@ -171,9 +173,9 @@ var (
 			ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.TCP, Address: a("10.0.0.1"), Port: 80, Scheduler: "sh",
 				Flags: ipvs.SvcPersistent | ipvs.SvcSchedFlag1 | ipvs.SvcSchedFlag2, Timeout: 600, Netmask: 0xffffff00},
 			[]ipvs.Destination{
-				{Family: ipvs.AFInet, Address: a("192.0.2.2"), Port: 8080, ConnFlags: ipvs.FwdMasq, Weight: 0},
-				{Family: ipvs.AFInet, Address: a("192.0.2.3"), Port: 80, ConnFlags: ipvs.FwdDirect, Weight: 5, UpperThreshold: 100, LowerThreshold: 10},
-				{Family: ipvs.AFInet, Address: a("192.0.2.4"), Port: 80, ConnFlags: ipvs.FwdTunnel, Weight: 1,
+				{Family: ipvs.AFInet, Address: a("192.0.2.2"), Port: 8080, ConnFlags: uint32(ipvs.FwdMasq), Weight: 0},
+				{Family: ipvs.AFInet, Address: a("192.0.2.3"), Port: 80, ConnFlags: uint32(ipvs.FwdDirect), Weight: 5, UpperThreshold: 100, LowerThreshold: 10},
+				{Family: ipvs.AFInet, Address: a("192.0.2.4"), Port: 80, ConnFlags: uint32(ipvs.FwdTunnel), Weight: 1,
 					TunType: ipvs.TunGUE, TunPort: 6080, TunFlags: ipvs.TunFlagCsum},
 			}},
 		{"udp6-sip",
@@ -185,8 +187,8 @@ var (
 			ipvs.Service{Family: ipvs.AFInet6, Protocol: ipvs.UDP, Address: a("2001:db8::1"), Port: 5060, Scheduler: "rr",
 				Flags: ipvs.SvcPersistent, Timeout: 300, Netmask: 64, PEName: "sip"},
 			[]ipvs.Destination{
-				{Family: ipvs.AFInet6, Address: a("2001:db8:1::10"), Port: 5060, ConnFlags: ipvs.FwdDirect, Weight: 2},
-				{Family: ipvs.AFInet6, Address: a("2001:db8:1::11"), Port: 5070, ConnFlags: ipvs.FwdMasq, Weight: 4, UpperThreshold: 7},
+				{Family: ipvs.AFInet6, Address: a("2001:db8:1::10"), Port: 5060, ConnFlags: uint32(ipvs.FwdDirect), Weight: 2},
+				{Family: ipvs.AFInet6, Address: a("2001:db8:1::11"), Port: 5070, ConnFlags: uint32(ipvs.FwdMasq), Weight: 4, UpperThreshold: 7},
 			}},
 		{"fwmark-mixed-tunnels",
 			[][]string{
@@ -197,9 +199,9 @@ var (
 			},
 			ipvs.Service{Family: ipvs.AFInet, FWMark: 5, Scheduler: "wrr", Netmask: 0xffffffff},
 			[]ipvs.Destination{
-				{Family: ipvs.AFInet6, Address: a("2001:db8:1::20"), ConnFlags: ipvs.FwdTunnel, Weight: 3, TunType: ipvs.TunGRE},
-				{Family: ipvs.AFInet, Address: a("192.0.2.5"), ConnFlags: ipvs.FwdTunnel, Weight: 1, TunType: ipvs.TunIPIP},
-				{Family: ipvs.AFInet, Address: a("192.0.2.6"), ConnFlags: ipvs.FwdTunnel, Weight: 1, TunType: ipvs.TunGUE,
+				{Family: ipvs.AFInet6, Address: a("2001:db8:1::20"), ConnFlags: uint32(ipvs.FwdTunnel), Weight: 3, TunType: ipvs.TunGRE},
+				{Family: ipvs.AFInet, Address: a("192.0.2.5"), ConnFlags: uint32(ipvs.FwdTunnel), Weight: 1, TunType: ipvs.TunIPIP},
+				{Family: ipvs.AFInet, Address: a("192.0.2.6"), ConnFlags: uint32(ipvs.FwdTunnel), Weight: 1, TunType: ipvs.TunGUE,
 					TunPort: 5555, TunFlags: ipvs.TunFlagRemCsum},
 			}},
 		{"udp-ops",
@@ -214,7 +216,7 @@ var (
 			[][]string{{"-A", "--sctp-service", "10.0.0.3:3868", "-s", "sed"},
 				{"-a", "--sctp-service", "10.0.0.3:3868", "-r", "192.0.2.9:3868", "-m"}},
 			ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.SCTP, Address: a("10.0.0.3"), Port: 3868, Scheduler: "sed", Netmask: 0xffffffff},
-			[]ipvs.Destination{{Family: ipvs.AFInet, Address: a("192.0.2.9"), Port: 3868, ConnFlags: ipvs.FwdMasq, Weight: 1}}},
+			[]ipvs.Destination{{Family: ipvs.AFInet, Address: a("192.0.2.9"), Port: 3868, ConnFlags: uint32(ipvs.FwdMasq), Weight: 1}}},
 	}
 )
 
@@ -512,7 +514,7 @@ func TestIpvsBatch(t *testing.T) {
 	for i := 0; i < n; i++ {
 		ops = append(ops, ipvs.Op{Kind: ipvs.OpNewService, Service: svc(i)})
 		ops = append(ops, ipvs.Op{Kind: ipvs.OpNewDest, Service: svc(i),
-			Dest: ipvs.Destination{Address: a("192.0.2.10"), Port: 80, ConnFlags: ipvs.FwdDirect, Weight: int32(i % 7)}})
+			Dest: ipvs.Destination{Address: a("192.0.2.10"), Port: 80, ConnFlags: uint32(ipvs.FwdDirect), Weight: int32(i % 7)}})
 		switch i % 10 {
 		case 3:
 			ops = append(ops, ipvs.Op{Kind: ipvs.OpNewService, Service: svc(i)}) // EEXIST
@@ -522,7 +524,7 @@ func TestIpvsBatch(t *testing.T) {
 			ops = append(ops, ipvs.Op{Kind: ipvs.OpDelService, Service: svc(i)})
 		case 9:
 			ops = append(ops, ipvs.Op{Kind: ipvs.OpUpdateDest, Service: svc(i),
-				Dest: ipvs.Destination{Address: a("192.0.2.10"), Port: 80, ConnFlags: ipvs.FwdTunnel, Weight: 100}})
+				Dest: ipvs.Destination{Address: a("192.0.2.10"), Port: 80, ConnFlags: uint32(ipvs.FwdTunnel), Weight: 100}})
 		}
 	}
 	ops = append(ops, ipvs.Op{Kind: ipvs.OpSetTimeouts, Timeouts: ipvs.Timeouts{TCP: 1000}}, ipvs.Op{Kind: ipvs.OpKind(200)})
@@ -567,7 +569,7 @@ func TestIpvsOpenWithoutModule(t *testing.T) {
 	ipvsNet.ensure(t)
 	unload := func() {
 		t.Helper()
-		if c, err := ipvs.Open(); err == nil {
+		if c, err := ipvs.Open(ipvs.Config{}); err == nil {
 			c.Flush()
 			c.DelDaemon(ipvs.Daemon{State: ipvs.StateMaster})
 			c.DelDaemon(ipvs.Daemon{State: ipvs.StateBackup})
@@ -587,7 +589,7 @@ func TestIpvsOpenWithoutModule(t *testing.T) {
 		}
 	}
 	unload()
-	c, err := ipvs.Open()
+	c, err := ipvs.Open(ipvs.Config{})
 	if err != nil {
 		t.Fatalf("Open after rmmod: %v", err)
 	}
@@ -610,14 +612,14 @@ func TestIpvsOpenWithoutModule(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Leave IPVS loaded for the tests that follow.
-		c, err := ipvs.Open()
+		c, err := ipvs.Open(ipvs.Config{})
 		if err != nil {
 			t.Fatalf("Open after restoring modprobe: %v", err)
 		}
 		c.Close()
 	}
 	defer restore()
-	_, err = ipvs.Open()
+	_, err = ipvs.Open(ipvs.Config{})
 	var oe *ipvs.OpenError
 	if !errors.As(err, &oe) || !errors.Is(err, ipvs.ErrNotAvailable) || !oe.Missing {
 		t.Fatalf("Open with no module = %v", err)
@@ -678,7 +680,7 @@ func TestIpvsScale(t *testing.T) {
 	t.Logf("%d failing deletes: Batch %v, one by one %v", n, tb, time.Since(start))
 }
 
-// TestIpvsNetns checks that OpenNetns works on the named namespace only.
+// TestIpvsNetns checks that Open with Config.NetNS works on the named namespace only.
 func TestIpvsNetns(t *testing.T) {
 	c := openIPVS(t) // IPVS loaded, root namespace table empty
 	if out, err := exec.Command("/sbin/ip", "netns", "add", "ipvstest").CombinedOutput(); err != nil {
@@ -690,9 +692,9 @@ func TestIpvsNetns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	nc, err := ipvs.OpenNetns(int(f.Fd()))
+	nc, err := ipvs.Open(ipvs.Config{NetNS: int(f.Fd())})
 	if err != nil {
-		t.Fatalf("OpenNetns: %v", err)
+		t.Fatalf("Open(NetNS): %v", err)
 	}
 	defer nc.Close()
 	svc := ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.TCP, Address: a("10.9.0.1"), Port: 443, Scheduler: "rr", Netmask: 0xffffffff}

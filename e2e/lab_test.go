@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 // The tutorial's NAT and DR labs, end to end with real traffic: topology from

@@ -1,3 +1,5 @@
+//go:build e2e
+
 // This file is named to run last: TestJSON's SIP traffic leaves connections
 // that hold ip_vs_pe_sip for minutes, and earlier tests (TestNoIPVS, the diff
 // suite's module cases) unload ip_vs.

@@ -27,13 +27,27 @@ func (e *Error) Unwrap() error { return e.Errno }
 // after trying to load the ip_vs module.
 var ErrNotAvailable = errors.New("ipvs: IP Virtual Server is not available in this kernel")
 
-// API is the set of operations the ipvsadm front end needs. *Client
-// implements it; tests may fake it.
+// API is every operation the front ends use; *Client implements it and
+// internal/ipvstest fakes it. The streaming and batched forms are part of
+// it so that the code users run is the code unit tests run.
 type API interface {
+	// Info asks the kernel for GET_INFO; CachedInfo is the answer Open
+	// already read (ipvsadm asks once, at start).
 	Info() (Info, error)
+	CachedInfo() Info
+
+	// EachService and EachDestination stream a dump: fn sees each entry
+	// as it is decoded, in a value reused between calls.
+	EachService(fn func(*Service) error) error
+	EachDestination(svc Service, fn func(*Destination) error) error
 	Services() ([]Service, error)
 	Service(key Service) (Service, error) // GET_SERVICE for one key
 	Destinations(svc Service) ([]Destination, error)
+
+	// Exec makes one change; Batch makes many, in order, with one error
+	// (or nil) per op, each what Exec would have returned.
+	Exec(op *Op) error
+	Batch(ops []Op) []error
 	NewService(svc Service) error
 	UpdateService(svc Service) error
 	DelService(svc Service) error

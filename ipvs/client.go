@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -54,40 +55,42 @@ func (e *OpenError) Unwrap() []error {
 	return []error{e.Err, e.Errno}
 }
 
-// Open connects to IPVS in the current network namespace. Like ipvsadm it
-// asks the kernel for GET_INFO; if that fails it runs
-// `/sbin/modprobe -- ip_vs` once and tries again.
-func Open() (*Client, error) {
-	return open(0)
+// Config says how Open connects. The zero value is the current network
+// namespace, with modprobe's output discarded.
+type Config struct {
+	// NetNS is an open file descriptor of a network namespace (e.g. of
+	// /run/netns/NAME); 0 is the current one.
+	NetNS int
+	// Modprobe's standard streams. ipvsadm lets modprobe inherit its own;
+	// the program passes them in, a library never writes on its own.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
 }
 
-// OpenNetns is Open in the network namespace given by an open file
-// descriptor (e.g. of /run/netns/NAME).
-func OpenNetns(fd int) (*Client, error) {
-	return open(fd)
-}
-
-func open(netns int) (*Client, error) {
-	c, err := dial(netns)
+// Open connects to IPVS. Like ipvsadm it asks the kernel for GET_INFO; if
+// that fails it runs `/sbin/modprobe -- ip_vs` once and tries again.
+func Open(cfg Config) (*Client, error) {
+	c, err := dial(cfg.NetNS)
 	if err == nil {
 		return c, nil
 	}
 	// ipvsadm: if init fails, try modprobe; if that fails too, report the
 	// errno of the first attempt.
-	if modprobe() != nil {
+	if modprobe(cfg) != nil {
 		return nil, err
 	}
-	c, err = dial(netns)
+	c, err = dial(cfg.NetNS)
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// modprobe runs modprobe as ipvsadm does: same argv, stdio inherited.
-func modprobe() error {
+// modprobe runs modprobe as ipvsadm does: the same argv, the streams the
+// caller gave.
+func modprobe(cfg Config) error {
 	cmd := exec.Command("/sbin/modprobe", "--", "ip_vs")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	return cmd.Run()
 }
 

@@ -50,7 +50,7 @@ func benchAddr(a netip.Addr) []byte {
 
 func BenchmarkDecodeService(b *testing.B) {
 	msg := benchReply(b, cmdAttrService, func(n *netlink.AttributeEncoder) {
-		n.Uint16(svcAttrAF, AFInet)
+		n.Uint16(svcAttrAF, uint16(AFInet))
 		n.Uint16(svcAttrProtocol, uint16(TCP))
 		n.Bytes(svcAttrAddr, benchAddr(netip.MustParseAddr("198.18.0.1")))
 		n.Bytes(svcAttrPort, binary.BigEndian.AppendUint16(nil, 80))
@@ -75,7 +75,7 @@ func BenchmarkDecodeDest(b *testing.B) {
 	msg := benchReply(b, cmdAttrDest, func(n *netlink.AttributeEncoder) {
 		n.Bytes(destAttrAddr, benchAddr(netip.MustParseAddr("198.19.0.1")))
 		n.Bytes(destAttrPort, binary.BigEndian.AppendUint16(nil, 8080))
-		n.Uint32(destAttrFwdMethod, FwdMasq)
+		n.Uint32(destAttrFwdMethod, uint32(FwdMasq))
 		n.Uint32(destAttrWeight, 1)
 		n.Uint32(destAttrUThresh, 0)
 		n.Uint32(destAttrLThresh, 0)
@@ -83,9 +83,9 @@ func BenchmarkDecodeDest(b *testing.B) {
 		n.Uint32(destAttrInactConns, 0)
 		n.Uint32(destAttrPersistConns, 0)
 		benchStats(n, destAttrStats, false)
-		n.Uint16(destAttrAddrFamily, AFInet)
+		n.Uint16(destAttrAddrFamily, uint16(AFInet))
 		benchStats(n, destAttrStats64, true)
-		n.Uint8(destAttrTunType, TunIPIP)
+		n.Uint8(destAttrTunType, uint8(TunIPIP))
 		n.Bytes(destAttrTunPort, []byte{0, 0})
 		n.Uint16(destAttrTunFlags, 0)
 	})
@@ -102,7 +102,7 @@ func BenchmarkDecodeDest(b *testing.B) {
 func benchOps() []Op {
 	svc := Service{Family: AFInet, Protocol: TCP, Address: netip.MustParseAddr("198.18.0.1"), Port: 80,
 		Scheduler: "wlc", Netmask: 0xffffffff}
-	dst := Destination{Address: netip.MustParseAddr("198.19.0.1"), Port: 8080, ConnFlags: FwdMasq, Weight: 1}
+	dst := Destination{Address: netip.MustParseAddr("198.19.0.1"), Port: 8080, ConnFlags: uint32(FwdMasq), Weight: 1}
 	return []Op{
 		{Kind: OpNewService, Service: svc},
 		{Kind: OpNewDest, Service: svc, Dest: dst},

@@ -142,7 +142,7 @@ func name(b []byte) string {
 	return string(b)
 }
 
-func getAddr(family uint16, b []byte) netip.Addr {
+func getAddr(family Family, b []byte) netip.Addr {
 	switch {
 	case family == AFInet && len(b) >= 4:
 		return netip.AddrFrom4([4]byte(b[:4]))
@@ -207,7 +207,7 @@ func decodeService(b []byte, s *Service) error {
 	for a.next() {
 		switch a.typ {
 		case svcAttrAF:
-			s.Family, hasAF = getU16(a.data), true
+			s.Family, hasAF = Family(getU16(a.data)), true
 		case svcAttrProtocol:
 			s.Protocol, hasProto = Protocol(getU16(a.data)), true
 		case svcAttrAddr:
@@ -258,7 +258,7 @@ func decodeService(b []byte, s *Service) error {
 
 // decodeDest decodes a GET_DEST reply; family is the service's, used when
 // the kernel does not say the destination's own.
-func decodeDest(b []byte, family uint16, d *Destination) error {
+func decodeDest(b []byte, family Family, d *Destination) error {
 	db, ok := nested(b, cmdAttrDest)
 	if !ok {
 		return errMalformed
@@ -297,13 +297,13 @@ func decodeDest(b []byte, family uint16, d *Destination) error {
 			d.PersistConns = getU32(a.data)
 			need++
 		case destAttrAddrFamily:
-			d.Family = getU16(a.data)
+			d.Family = Family(getU16(a.data))
 		case destAttrTunType:
-			d.TunType = getU8(a.data)
+			d.TunType = TunnelType(getU8(a.data))
 		case destAttrTunPort:
 			d.TunPort = getBE16(a.data)
 		case destAttrTunFlags:
-			d.TunFlags = getU16(a.data)
+			d.TunFlags = TunnelChecksum(getU16(a.data))
 		case destAttrStats:
 			stats = a.data
 		case destAttrStats64:
@@ -338,7 +338,7 @@ func decodeDaemon(b []byte, d *Daemon) error {
 	for a.next() {
 		switch a.typ {
 		case daemonAttrState:
-			d.State = getU32(a.data)
+			d.State = DaemonState(getU32(a.data))
 			need++
 		case daemonAttrMcastIfn:
 			d.McastIfn = string(cstr(a.data))

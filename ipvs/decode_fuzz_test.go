@@ -14,8 +14,8 @@ func decodeSeeds() [][]byte {
 	svc6 := Service{Family: AFInet6, Protocol: UDP, Address: netip.MustParseAddr("2001:db8::1"), Port: 53,
 		Scheduler: "rr", Netmask: 128}
 	fwm := Service{Family: AFInet, FWMark: 7, Scheduler: "sh", Flags: SvcSchedFlag1 | SvcSchedFlag2, Netmask: 0xffffff00}
-	d4 := Destination{Address: netip.MustParseAddr("10.0.0.2"), Port: 80, ConnFlags: FwdMasq, Weight: 3, UpperThreshold: 10, LowerThreshold: 2}
-	d6 := Destination{Family: AFInet6, Address: netip.MustParseAddr("2001:db8::2"), Port: 53, ConnFlags: FwdTunnel,
+	d4 := Destination{Address: netip.MustParseAddr("10.0.0.2"), Port: 80, ConnFlags: uint32(FwdMasq), Weight: 3, UpperThreshold: 10, LowerThreshold: 2}
+	d6 := Destination{Family: AFInet6, Address: netip.MustParseAddr("2001:db8::2"), Port: 53, ConnFlags: uint32(FwdTunnel),
 		Weight: 1, TunType: TunGUE, TunPort: 6080, TunFlags: TunFlagCsum}
 	var seeds [][]byte
 	add := func(op Op) {

@@ -43,7 +43,7 @@ func statsOf(base uint64) Stats {
 }
 
 type svcReply struct {
-	af         uint16
+	af         Family
 	fwmark     uint32
 	addr       string
 	flags      uint32
@@ -58,7 +58,7 @@ type svcReply struct {
 func (r svcReply) build(t *testing.T) []byte {
 	return reply(t, func(ae *netlink.AttributeEncoder) {
 		ae.Nested(cmdAttrService, func(n *netlink.AttributeEncoder) error {
-			n.Uint16(svcAttrAF, r.af)
+			n.Uint16(svcAttrAF, uint16(r.af))
 			if r.fwmark != 0 {
 				n.Uint32(svcAttrFWMark, r.fwmark)
 			} else {
@@ -145,12 +145,12 @@ func TestDecodeService(t *testing.T) {
 	}
 }
 
-func destReply(t *testing.T, family uint16, addr string, s64 bool) []byte {
+func destReply(t *testing.T, family Family, addr string, s64 bool) []byte {
 	return reply(t, func(ae *netlink.AttributeEncoder) {
 		ae.Nested(cmdAttrDest, func(n *netlink.AttributeEncoder) error {
 			n.Bytes(destAttrAddr, a16(addr))
 			n.Bytes(destAttrPort, be16(8080))
-			n.Uint32(destAttrFwdMethod, FwdTunnel)
+			n.Uint32(destAttrFwdMethod, uint32(FwdTunnel))
 			n.Uint32(destAttrWeight, 0xffffffff) // -1 does not occur, but the sign must survive
 			n.Uint32(destAttrUThresh, 200)
 			n.Uint32(destAttrLThresh, 20)
@@ -159,13 +159,13 @@ func destReply(t *testing.T, family uint16, addr string, s64 bool) []byte {
 			n.Uint32(destAttrPersistConns, 5)
 			n.Nested(destAttrStats, func(s *netlink.AttributeEncoder) error { stats32(s, 10); return nil })
 			if family != 0 {
-				n.Uint16(destAttrAddrFamily, family)
+				n.Uint16(destAttrAddrFamily, uint16(family))
 			}
 			if s64 {
 				n.Nested(destAttrStats64, func(s *netlink.AttributeEncoder) error { stats64(s, 1<<33); return nil })
-				n.Uint8(destAttrTunType, TunGRE)
+				n.Uint8(destAttrTunType, uint8(TunGRE))
 				n.Bytes(destAttrTunPort, be16(5555))
-				n.Uint16(destAttrTunFlags, TunFlagCsum|TunFlagRemCsum)
+				n.Uint16(destAttrTunFlags, uint16(TunFlagCsum|TunFlagRemCsum))
 			}
 			return nil
 		})
@@ -177,7 +177,7 @@ func TestDecodeDest(t *testing.T) {
 	if err := decodeDest(destReply(t, AFInet6, "2001:db8::7", true), AFInet, &d); err != nil {
 		t.Fatal(err)
 	}
-	want := Destination{Family: AFInet6, Address: netip.MustParseAddr("2001:db8::7"), Port: 8080, ConnFlags: FwdTunnel,
+	want := Destination{Family: AFInet6, Address: netip.MustParseAddr("2001:db8::7"), Port: 8080, ConnFlags: uint32(FwdTunnel),
 		Weight: -1, UpperThreshold: 200, LowerThreshold: 20, ActiveConns: 3, InactConns: 4, PersistConns: 5,
 		TunType: TunGRE, TunPort: 5555, TunFlags: TunFlagCsum | TunFlagRemCsum, Stats: statsOf(1 << 33)}
 	if d != want {
@@ -187,7 +187,7 @@ func TestDecodeDest(t *testing.T) {
 	if err := decodeDest(destReply(t, 0, "10.9.9.9", false), AFInet, &d); err != nil {
 		t.Fatal(err)
 	}
-	want = Destination{Family: AFInet, Address: netip.MustParseAddr("10.9.9.9"), Port: 8080, ConnFlags: FwdTunnel,
+	want = Destination{Family: AFInet, Address: netip.MustParseAddr("10.9.9.9"), Port: 8080, ConnFlags: uint32(FwdTunnel),
 		Weight: -1, UpperThreshold: 200, LowerThreshold: 20, ActiveConns: 3, InactConns: 4, PersistConns: 5, Stats: statsOf(10)}
 	if d != want {
 		t.Errorf("old-kernel dest\n got %+v\nwant %+v", d, want)
@@ -223,7 +223,7 @@ func TestDecodeDaemon(t *testing.T) {
 		var d Daemon
 		err := decodeDaemon(reply(t, func(ae *netlink.AttributeEncoder) {
 			ae.Nested(cmdAttrDaemon, func(n *netlink.AttributeEncoder) error {
-				n.Uint32(daemonAttrState, StateMaster)
+				n.Uint32(daemonAttrState, uint32(StateMaster))
 				n.String(daemonAttrMcastIfn, "eth0")
 				n.Uint32(daemonAttrSyncID, 3)
 				tt.fn(n)

@@ -3,6 +3,7 @@ package ipvs
 import (
 	"encoding/binary"
 	"net/netip"
+	"strconv"
 )
 
 // Requests are built by appending to a byte slice: the generic netlink
@@ -99,7 +100,7 @@ func addr16(a netip.Addr) [16]byte {
 
 // serviceKey appends the attributes that name a service.
 func (e *encoder) serviceKey(s *Service) {
-	e.u16(svcAttrAF, s.Family)
+	e.u16(svcAttrAF, uint16(s.Family))
 	if s.FWMark != 0 {
 		e.u32(svcAttrFWMark, s.FWMark)
 		return
@@ -131,7 +132,7 @@ func (e *encoder) service(s *Service) {
 // netmask: the kernel reads the attribute as a __be32. For IPv4 it is the
 // mask in network order; for IPv6 ipvsadm stores the prefix length as a
 // host-order integer in the same field, and the kernel compares it as such.
-func (e *encoder) netmask(typ uint16, family uint16, v uint32) {
+func (e *encoder) netmask(typ uint16, family Family, v uint32) {
 	if family == AFInet6 {
 		e.u32(typ, v)
 		return
@@ -153,15 +154,15 @@ func (e *encoder) dest(s *Service, d *Destination) {
 		af = s.Family
 	}
 	n := e.nest(cmdAttrDest)
-	e.u16(destAttrAddrFamily, af)
+	e.u16(destAttrAddrFamily, uint16(af))
 	a := addr16(d.Address)
 	e.bytes(destAttrAddr, a[:])
 	e.be16(destAttrPort, d.Port)
 	e.u32(destAttrFwdMethod, d.ConnFlags&FwdMask)
 	e.u32(destAttrWeight, uint32(d.Weight))
-	e.u8(destAttrTunType, d.TunType)
+	e.u8(destAttrTunType, uint8(d.TunType))
 	e.be16(destAttrTunPort, d.TunPort)
-	e.u16(destAttrTunFlags, d.TunFlags)
+	e.u16(destAttrTunFlags, uint16(d.TunFlags))
 	e.u32(destAttrUThresh, d.UpperThreshold)
 	e.u32(destAttrLThresh, d.LowerThreshold)
 	e.end(n)
@@ -171,7 +172,7 @@ func (e *encoder) dest(s *Service, d *Destination) {
 // when starting one and only when set, as libipvs does.
 func (e *encoder) daemon(d *Daemon, start bool) {
 	n := e.nest(cmdAttrDaemon)
-	e.u32(daemonAttrState, d.State)
+	e.u32(daemonAttrState, uint32(d.State))
 	e.str(daemonAttrMcastIfn, d.McastIfn)
 	e.u32(daemonAttrSyncID, d.SyncID)
 	if start {
@@ -212,6 +213,28 @@ const (
 	OpNewDaemon                       // --start-daemon
 	OpDelDaemon                       // --stop-daemon
 )
+
+var opNames = [...]string{
+	OpNewService:    "new-service",
+	OpUpdateService: "update-service",
+	OpDelService:    "delete-service",
+	OpNewDest:       "new-dest",
+	OpUpdateDest:    "update-dest",
+	OpDelDest:       "delete-dest",
+	OpFlush:         "flush",
+	OpZero:          "zero",
+	OpSetTimeouts:   "set-timeouts",
+	OpNewDaemon:     "new-daemon",
+	OpDelDaemon:     "delete-daemon",
+}
+
+// String names the change ("new-service", "delete-dest", ...).
+func (k OpKind) String() string {
+	if int(k) < len(opNames) && opNames[k] != "" {
+		return opNames[k]
+	}
+	return "op(" + strconv.Itoa(int(k)) + ")"
+}
 
 var opCmds = [...]uint8{
 	OpNewService:    cmdNewService,

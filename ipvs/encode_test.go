@@ -50,7 +50,7 @@ var (
 
 func svcAttrs(s Service) func(ae *netlink.AttributeEncoder) {
 	return func(ae *netlink.AttributeEncoder) {
-		ae.Uint16(svcAttrAF, s.Family)
+		ae.Uint16(svcAttrAF, uint16(s.Family))
 		if s.FWMark != 0 {
 			ae.Uint32(svcAttrFWMark, s.FWMark)
 		} else {
@@ -79,20 +79,20 @@ func nestSvc(s Service) func(ae *netlink.AttributeEncoder) {
 }
 
 func TestEncodeOp(t *testing.T) {
-	dst := Destination{Address: netip.MustParseAddr("192.168.0.2"), Port: 8080, ConnFlags: FwdTunnel | 0x100,
+	dst := Destination{Address: netip.MustParseAddr("192.168.0.2"), Port: 8080, ConnFlags: uint32(FwdTunnel) | 0x100,
 		Weight: 5, UpperThreshold: 100, LowerThreshold: 10, TunType: TunGUE, TunPort: 6080, TunFlags: TunFlagCsum}
-	dst6in4 := Destination{Family: AFInet6, Address: netip.MustParseAddr("2001:db8::9"), ConnFlags: FwdTunnel, Weight: 1}
-	destAttrs := func(af uint16, d Destination) func(ae *netlink.AttributeEncoder) {
+	dst6in4 := Destination{Family: AFInet6, Address: netip.MustParseAddr("2001:db8::9"), ConnFlags: uint32(FwdTunnel), Weight: 1}
+	destAttrs := func(af Family, d Destination) func(ae *netlink.AttributeEncoder) {
 		return func(ae *netlink.AttributeEncoder) {
 			ae.Nested(cmdAttrDest, func(n *netlink.AttributeEncoder) error {
-				n.Uint16(destAttrAddrFamily, af)
+				n.Uint16(destAttrAddrFamily, uint16(af))
 				n.Bytes(destAttrAddr, a16(d.Address.String()))
 				n.Bytes(destAttrPort, be16(d.Port))
 				n.Uint32(destAttrFwdMethod, d.ConnFlags&FwdMask)
 				n.Uint32(destAttrWeight, uint32(d.Weight))
-				n.Uint8(destAttrTunType, d.TunType)
+				n.Uint8(destAttrTunType, uint8(d.TunType))
 				n.Bytes(destAttrTunPort, be16(d.TunPort))
-				n.Uint16(destAttrTunFlags, d.TunFlags)
+				n.Uint16(destAttrTunFlags, uint16(d.TunFlags))
 				n.Uint32(destAttrUThresh, d.UpperThreshold)
 				n.Uint32(destAttrLThresh, d.LowerThreshold)
 				return nil
@@ -137,7 +137,7 @@ func TestEncodeOp(t *testing.T) {
 		}},
 		{"start daemon", Op{Kind: OpNewDaemon, Daemon: dmn}, cmdNewDaemon, func(ae *netlink.AttributeEncoder) {
 			ae.Nested(cmdAttrDaemon, func(n *netlink.AttributeEncoder) error {
-				n.Uint32(daemonAttrState, StateMaster)
+				n.Uint32(daemonAttrState, uint32(StateMaster))
 				n.String(daemonAttrMcastIfn, "eth0")
 				n.Uint32(daemonAttrSyncID, 9)
 				n.Uint16(daemonAttrSyncMaxLen, 1400)
@@ -149,7 +149,7 @@ func TestEncodeOp(t *testing.T) {
 		}},
 		{"start daemon v6 group", Op{Kind: OpNewDaemon, Daemon: dmn6}, cmdNewDaemon, func(ae *netlink.AttributeEncoder) {
 			ae.Nested(cmdAttrDaemon, func(n *netlink.AttributeEncoder) error {
-				n.Uint32(daemonAttrState, StateBackup)
+				n.Uint32(daemonAttrState, uint32(StateBackup))
 				n.String(daemonAttrMcastIfn, "eth1")
 				n.Uint32(daemonAttrSyncID, 0)
 				n.Bytes(daemonAttrMcastGroup6, a16("ff02::82"))
@@ -158,7 +158,7 @@ func TestEncodeOp(t *testing.T) {
 		}},
 		{"stop daemon", Op{Kind: OpDelDaemon, Daemon: dmn}, cmdDelDaemon, func(ae *netlink.AttributeEncoder) {
 			ae.Nested(cmdAttrDaemon, func(n *netlink.AttributeEncoder) error {
-				n.Uint32(daemonAttrState, StateMaster)
+				n.Uint32(daemonAttrState, uint32(StateMaster))
 				n.String(daemonAttrMcastIfn, "eth0")
 				n.Uint32(daemonAttrSyncID, 9)
 				return nil
@@ -205,7 +205,7 @@ func TestEncodeLayout(t *testing.T) {
 func TestEncodeQueries(t *testing.T) {
 	if got, want := encodeGetDests(nil, &svcFW), payload(t, cmdGetDest, func(ae *netlink.AttributeEncoder) {
 		ae.Nested(cmdAttrService, func(n *netlink.AttributeEncoder) error {
-			n.Uint16(svcAttrAF, AFInet)
+			n.Uint16(svcAttrAF, uint16(AFInet))
 			n.Uint32(svcAttrFWMark, 7)
 			return nil
 		})
@@ -214,7 +214,7 @@ func TestEncodeQueries(t *testing.T) {
 	}
 	if got, want := encodeGetDests(nil, &svc6), payload(t, cmdGetDest, func(ae *netlink.AttributeEncoder) {
 		ae.Nested(cmdAttrService, func(n *netlink.AttributeEncoder) error {
-			n.Uint16(svcAttrAF, AFInet6)
+			n.Uint16(svcAttrAF, uint16(AFInet6))
 			n.Uint16(svcAttrProtocol, uint16(UDP))
 			n.Bytes(svcAttrAddr, a16("2001:db8::1"))
 			n.Bytes(svcAttrPort, be16(53))

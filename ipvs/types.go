@@ -1,12 +1,28 @@
 package ipvs
 
-import "net/netip"
-
-// Address families, as the kernel sees them.
-const (
-	AFInet  uint16 = 2  // AF_INET
-	AFInet6 uint16 = 10 // AF_INET6
+import (
+	"net/netip"
+	"strconv"
 )
+
+// Family is an address family, as the kernel numbers it.
+type Family uint16
+
+const (
+	AFInet  Family = 2  // AF_INET
+	AFInet6 Family = 10 // AF_INET6
+)
+
+// String is "inet" or "inet6" (ip(8)'s words), else the number.
+func (f Family) String() string {
+	switch f {
+	case AFInet:
+		return "inet"
+	case AFInet6:
+		return "inet6"
+	}
+	return strconv.Itoa(int(f))
+}
 
 // Protocol is an IP protocol number a virtual service matches.
 type Protocol uint16
@@ -16,6 +32,41 @@ const (
 	UDP  Protocol = 17
 	SCTP Protocol = 132
 )
+
+var protocolNames = [...]struct {
+	p          Protocol
+	name, word string // ipvsadm's column; services(5)'s protocol
+}{{TCP, "TCP", "tcp"}, {UDP, "UDP", "udp"}, {SCTP, "SCTP", "sctp"}}
+
+// String is the name ipvsadm's lists print ("TCP"), or "?".
+func (p Protocol) String() string {
+	for _, n := range protocolNames {
+		if n.p == p {
+			return n.name
+		}
+	}
+	return "?"
+}
+
+// Word is the protocol's name in services(5) ("tcp"), or "".
+func (p Protocol) Word() string {
+	for _, n := range protocolNames {
+		if n.p == p {
+			return n.word
+		}
+	}
+	return ""
+}
+
+// ParseProtocol reads a services(5) protocol word ("tcp", "udp", "sctp").
+func ParseProtocol(s string) (Protocol, bool) {
+	for _, n := range protocolNames {
+		if n.word == s {
+			return n.p, true
+		}
+	}
+	return 0, false
+}
 
 // Service flags (IP_VS_SVC_F_*).
 const (
@@ -27,36 +78,167 @@ const (
 	SvcSchedFlag3 uint32 = 0x0020
 )
 
-// Forwarding methods (IP_VS_CONN_F_FWD_MASK values of a destination).
+// ForwardMethod is how a real server is reached: the IP_VS_CONN_F_FWD_MASK
+// part of a destination's connection flags.
+type ForwardMethod uint32
+
 const (
-	FwdMasq   uint32 = 0 // -m
-	FwdLocal  uint32 = 1
-	FwdTunnel uint32 = 2 // -i
-	FwdDirect uint32 = 3 // -g
-	FwdBypass uint32 = 4
-	FwdMask   uint32 = 7
+	FwdMasq   ForwardMethod = 0 // -m
+	FwdLocal  ForwardMethod = 1
+	FwdTunnel ForwardMethod = 2 // -i
+	FwdDirect ForwardMethod = 3 // -g
+	FwdBypass ForwardMethod = 4
+	FwdMask   uint32        = 7
 )
 
-// Tunnel types of an -i destination (IP_VS_CONN_F_TUNNEL_TYPE_*).
+var forwardNames = [...]struct {
+	name, option string // ipvsadm's Forward column; the rule's switch
+}{
+	FwdMasq:   {"Masq", "-m"},
+	FwdLocal:  {"Local", "-g"},
+	FwdTunnel: {"Tunnel", "-i"},
+	FwdDirect: {"Route", "-g"},
+}
+
+// Known reports whether ipvsadm has a name for the method.
+func (m ForwardMethod) Known() bool { return int(m) < len(forwardNames) }
+
+// String is ipvsadm's Forward column ("Masq", "Route", ...); methods it
+// has no name for print as C prints its NULL, "(null)".
+func (m ForwardMethod) String() string {
+	if !m.Known() {
+		return "(null)"
+	}
+	return forwardNames[m].name
+}
+
+// Option is the ipvsadm switch that sets the method ("-m", "-i", "-g");
+// a local destination is saved as -g, as ipvsadm saves it.
+func (m ForwardMethod) Option() string {
+	if !m.Known() {
+		return "(null)"
+	}
+	return forwardNames[m].option
+}
+
+// TunnelType is the encapsulation of an -i destination
+// (IP_VS_CONN_F_TUNNEL_TYPE_*).
+type TunnelType uint8
+
 const (
-	TunIPIP uint8 = 0
-	TunGUE  uint8 = 1
-	TunGRE  uint8 = 2
+	TunIPIP TunnelType = 0
+	TunGUE  TunnelType = 1
+	TunGRE  TunnelType = 2
 )
 
-// Tunnel flags (IP_VS_TUNNEL_ENCAP_FLAG_*).
+var tunnelNames = [...]string{TunIPIP: "ipip", TunGUE: "gue", TunGRE: "gre"}
+
+// Known reports whether t is one of the types above.
+func (t TunnelType) Known() bool { return int(t) < len(tunnelNames) }
+
+// String is the --tun-type word ("ipip", "gue", "gre"), else the number.
+func (t TunnelType) String() string {
+	if !t.Known() {
+		return strconv.Itoa(int(t))
+	}
+	return tunnelNames[t]
+}
+
+// ParseTunnelType reads a --tun-type word.
+func ParseTunnelType(s string) (TunnelType, bool) {
+	for i, n := range tunnelNames {
+		if n == s {
+			return TunnelType(i), true
+		}
+	}
+	return 0, false
+}
+
+// TunnelChecksum is the checksum mode of a GUE or GRE tunnel
+// (IP_VS_TUNNEL_ENCAP_FLAG_*).
+type TunnelChecksum uint16
+
 const (
-	TunFlagNoCsum  uint16 = 0
-	TunFlagCsum    uint16 = 1 << 0
-	TunFlagRemCsum uint16 = 1 << 1
+	TunFlagNoCsum  TunnelChecksum = 0
+	TunFlagCsum    TunnelChecksum = 1 << 0
+	TunFlagRemCsum TunnelChecksum = 1 << 1
 )
 
-// Sync daemon states (IP_VS_STATE_*).
+var checksumNames = [...]struct {
+	name, short, option string // JSON word; TunnelInfo column; rule option
+}{
+	TunFlagNoCsum:  {"nocsum", "-c", "--tun-nocsum"},
+	TunFlagCsum:    {"csum", "+c", "--tun-csum"},
+	TunFlagRemCsum: {"remcsum", "r+c", "--tun-remcsum"},
+}
+
+// Known reports whether c is one mode of the three (not a mix).
+func (c TunnelChecksum) Known() bool { return int(c) < len(checksumNames) }
+
+// String is the mode's word ("nocsum", "csum", "remcsum"), "" for others.
+func (c TunnelChecksum) String() string {
+	if !c.Known() {
+		return ""
+	}
+	return checksumNames[c].name
+}
+
+// Short is ipvsadm's TunnelInfo spelling ("-c", "+c", "r+c"), "" for others.
+func (c TunnelChecksum) Short() string {
+	if !c.Known() {
+		return ""
+	}
+	return checksumNames[c].short
+}
+
+// Option is the switch that sets the mode ("--tun-csum"), "" for others.
+func (c TunnelChecksum) Option() string {
+	if !c.Known() {
+		return ""
+	}
+	return checksumNames[c].option
+}
+
+// DaemonState is a sync daemon's role (IP_VS_STATE_* bits).
+type DaemonState uint32
+
 const (
-	StateNone   uint32 = 0
-	StateMaster uint32 = 1
-	StateBackup uint32 = 2
+	StateNone   DaemonState = 0
+	StateMaster DaemonState = 1
+	StateBackup DaemonState = 2
 )
+
+// Role is the one role ipvsadm shows for the bits: master wins.
+func (s DaemonState) Role() DaemonState {
+	switch {
+	case s&StateMaster != 0:
+		return StateMaster
+	case s&StateBackup != 0:
+		return StateBackup
+	}
+	return StateNone
+}
+
+// String is "master" or "backup" (the role), "" for none.
+func (s DaemonState) String() string {
+	switch s.Role() {
+	case StateMaster:
+		return "master"
+	case StateBackup:
+		return "backup"
+	}
+	return ""
+}
+
+// ParseDaemonState reads "master" or "backup".
+func ParseDaemonState(s string) (DaemonState, bool) {
+	for _, st := range [...]DaemonState{StateMaster, StateBackup} {
+		if st.String() == s {
+			return st, true
+		}
+	}
+	return StateNone, false
+}
 
 // Stats are a service's or destination's counters and rate estimates.
 // The kernel's 64-bit attribute set is used when present.
@@ -77,7 +259,7 @@ type Stats struct {
 // (Family, Protocol, Address, Port) or, when FWMark is non-zero, by
 // (Family, FWMark).
 type Service struct {
-	Family    uint16
+	Family    Family
 	Protocol  Protocol
 	Address   netip.Addr
 	Port      uint16
@@ -95,7 +277,7 @@ type Service struct {
 
 // Destination is a real server of a service.
 type Destination struct {
-	Family         uint16 // 0 means same as the service
+	Family         Family // 0 means same as the service
 	Address        netip.Addr
 	Port           uint16
 	ConnFlags      uint32 // forwarding method (Fwd*) and other IP_VS_CONN_F_* bits
@@ -105,14 +287,14 @@ type Destination struct {
 	ActiveConns    uint32
 	InactConns     uint32
 	PersistConns   uint32
-	TunType        uint8
+	TunType        TunnelType
 	TunPort        uint16 // host order
-	TunFlags       uint16
+	TunFlags       TunnelChecksum
 	Stats          Stats
 }
 
 // FwdMethod is the forwarding method part of ConnFlags.
-func (d *Destination) FwdMethod() uint32 { return d.ConnFlags & FwdMask }
+func (d *Destination) FwdMethod() ForwardMethod { return ForwardMethod(d.ConnFlags & FwdMask) }
 
 // Info is what GET_INFO reports.
 type Info struct {
@@ -130,7 +312,7 @@ type Timeouts struct {
 
 // Daemon is a connection synchronization daemon.
 type Daemon struct {
-	State      uint32 // StateMaster or StateBackup
+	State      DaemonState
 	McastIfn   string
 	SyncID     uint32
 	SyncMaxLen uint16

@@ -40,7 +40,7 @@ func step(s string) {
 
 func run() error {
 	step("open")
-	c, err := ipvs.Open()
+	c, err := ipvs.Open(ipvs.Config{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 	if err != nil {
 		return err
 	}

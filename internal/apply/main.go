@@ -1,0 +1,144 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+
+	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// Usage is printed for --help and after a usage error.
+const Usage = `Usage: ipvsadm apply [--dry-run] FILE
+Make the IPVS table equal to FILE ("-": standard input), written in the
+format of ipvsadm -S (-A and -a lines). Only the differences are applied:
+no flush, and services in both tables never go away. If any line is bad,
+nothing is applied; if the kernel refuses an addition or edit, those made
+are undone and nothing is deleted. A real server line without -x/-y keeps
+its current thresholds (-S never prints them).
+  --dry-run   print the changes as ipvsadm command lines, apply nothing
+`
+
+const prefix = "ipvsadm apply: "
+
+// Env is what a run works against; the program builds it from the system.
+type Env struct {
+	Open           func() (ipvs.API, error) // connects to IPVS
+	Parser         *grammar.Parser          // reads the file's lines
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Run runs `ipvsadm apply ARGS...` and returns the exit status: 0 done,
+// 2 bad usage or input or IPVS unusable (nothing applied), 1 the kernel
+// refused a change (see the messages for what was rolled back).
+func Run(args []string, env Env) int {
+	stdin, stdout, stderr := env.Stdin, env.Stdout, env.Stderr
+	fail := func(status int, format string, a ...any) int {
+		fmt.Fprintf(stderr, prefix+format+"\n", a...)
+		return status
+	}
+	var file string
+	var dry, haveFile bool
+	for i, a := range args {
+		switch {
+		case a == "--help" || a == "-h":
+			io.WriteString(stdout, Usage)
+			return 0
+		case a == "--dry-run":
+			dry = true
+		case a == "--" && i+1 == len(args)-1 && !haveFile:
+			file, haveFile = args[i+1], true
+			goto parsed
+		case a != "-" && len(a) > 0 && a[0] == '-':
+			return fail(2, "unknown option %q (see ipvsadm apply --help)", a)
+		case haveFile:
+			return fail(2, "one file only (see ipvsadm apply --help)")
+		default:
+			file, haveFile = a, true
+		}
+	}
+parsed:
+	if !haveFile {
+		return fail(2, "no file given; use - for standard input (see ipvsadm apply --help)")
+	}
+	in, name := stdin, "<stdin>"
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return fail(2, "%v", err)
+		}
+		defer f.Close()
+		in, name = f, file
+	}
+
+	want, errs := Parse(in, env.Parser)
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintf(stderr, "%s%s:%d: %s\n", prefix, name, e.Line, e.Msg)
+		}
+		return fail(2, "%d bad line(s); nothing applied", len(errs))
+	}
+
+	api, err := env.Open()
+	if err != nil {
+		return fail(2, "%s", OpenMessage(err))
+	}
+	defer api.Close()
+	cur, err := Read(api)
+	if err != nil {
+		return fail(1, "reading the current table: %s; nothing applied", kernelMessage(err))
+	}
+	ops := Diff(cur, want)
+	if dry {
+		for _, op := range ops {
+			io.WriteString(stdout, Format(op)+"\n")
+		}
+		return 0
+	}
+	pa := withProgress(api, stderr, len(ops)) // progress.go: only on a terminal
+	res := Exec(pa.api(), cur, ops)
+	pa.done()
+	if len(res.Failed) == 0 {
+		return 0
+	}
+	for _, f := range res.Failed {
+		fmt.Fprintf(stderr, "%s%s\n", prefix, f.Message())
+	}
+	switch {
+	case !isDelete(&res.Failed[0].Op) && res.RolledBack:
+		return fail(1, "rolled back: the table is as it was before")
+	case !isDelete(&res.Failed[0].Op):
+		for _, f := range res.Rollback {
+			fmt.Fprintf(stderr, "%srollback: %s\n", prefix, f.Message())
+		}
+		return fail(1, "rollback failed too: the table is partly changed (nothing was deleted)")
+	}
+	return fail(1, "all additions and edits applied; the rules whose deletion failed are still there")
+}
+
+// OpenMessage is one line saying why IPVS cannot be used: missing
+// privilege, missing kernel support, or the netlink error.
+func OpenMessage(err error) string {
+	var oe *ipvs.OpenError
+	switch {
+	case errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES):
+		return "permission denied: IPVS needs the CAP_NET_ADMIN capability (run as root)"
+	case errors.Is(err, ipvs.ErrNotAvailable):
+		return "this kernel lacks IPVS: the ip_vs module is neither built in nor loadable"
+	case errors.As(err, &oe):
+		return "cannot initialize IPVS: " + oe.Errno.Error()
+	}
+	return "cannot initialize IPVS: " + err.Error()
+}
+
+func kernelMessage(err error) string {
+	var e *ipvs.Error
+	if errors.As(err, &e) {
+		return "kernel refused " + e.Op + ": " + e.Errno.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,80 @@
+package arpprep
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/sysctl"
+)
+
+func TestActionCommandAndUndo(t *testing.T) {
+	k, _ := sysctl.IPv4Conf("eth0.7", sysctl.ARPIgnore)
+	p4 := netip.MustParsePrefix("10.0.0.1/32")
+	p6 := netip.MustParsePrefix("2001:db8::1/128")
+	for _, tc := range []struct {
+		a        Action
+		cmd, und string
+	}{
+		{Action{Kind: SetSysctl, Key: k, From: "0", To: "1"},
+			"sysctl -w net.ipv4.conf.eth0/7.arp_ignore=1", "sysctl -w net.ipv4.conf.eth0/7.arp_ignore=0"},
+		{Action{Kind: AddAddr, Addr: p4, Dev: "lo"}, "ip addr add 10.0.0.1/32 dev lo", "ip addr del 10.0.0.1/32 dev lo"},
+		{Action{Kind: DelAddr, Addr: p6, Dev: "lo"}, "ip addr del 2001:db8::1/128 dev lo", "ip addr add 2001:db8::1/128 dev lo"},
+	} {
+		if got := tc.a.Command(); got != tc.cmd {
+			t.Errorf("Command() = %q, want %q", got, tc.cmd)
+		}
+		if got := tc.a.Undo().Command(); got != tc.und {
+			t.Errorf("Undo().Command() = %q, want %q", got, tc.und)
+		}
+	}
+}
+
+func TestFormatCheck(t *testing.T) {
+	for _, tc := range []struct {
+		it   Item
+		want string
+	}{
+		{Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "1", Want: "1", OK: true},
+			"ok     sysctl  net.ipv4.conf.all.arp_ignore = 1\n"},
+		{Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "0", Want: "1", Problem: "wrong value"},
+			"wrong  sysctl  net.ipv4.conf.all.arp_ignore = 0 (want 1)\n"},
+		{Item{Kind: "sysctl", Name: "net.ipv4.conf.eth9.arp_ignore", Want: "1", Problem: "no such parameter"},
+			"wrong  sysctl  net.ipv4.conf.eth9.arp_ignore: no such parameter (want 1)\n"},
+		{Item{Kind: "address", Name: "10.0.0.1", Have: "10.0.0.1/32 dev lo", Want: "10.0.0.1/32 dev lo", OK: true},
+			"ok     address 10.0.0.1/32 dev lo\n"},
+		{Item{Kind: "address", Name: "10.0.0.1", Want: "10.0.0.1/32 dev lo", Problem: "not on lo"},
+			"wrong  address 10.0.0.1: not on lo (want 10.0.0.1/32 dev lo)\n"},
+		{Item{Kind: "address", Name: "10.0.0.1", Have: "10.0.0.1/24 dev eth0", Want: "10.0.0.1/32 dev lo", Problem: "on an interface other than lo"},
+			"wrong  address 10.0.0.1/24 dev eth0: on an interface other than lo (want only 10.0.0.1/32 dev lo)\n"},
+	} {
+		if got := FormatCheck([]Item{tc.it}); got != tc.want {
+			t.Errorf("FormatCheck(%+v) = %q, want %q", tc.it, got, tc.want)
+		}
+	}
+	if got := FormatCommands(nil); got != "# nothing to change\n" {
+		t.Errorf("FormatCommands(nil) = %q", got)
+	}
+}
+
+func TestCheckItems(t *testing.T) {
+	vip := netip.MustParseAddr("10.0.0.1")
+	wanted, _ := Wanted([]string{"all", "eth0"})
+	k := func(d, p string) sysctl.Key { k, _ := sysctl.IPv4Conf(d, p); return k }
+	v := View{
+		Sysctls: []Setting{{k("all", "arp_ignore"), "1"}, {k("all", "arp_announce"), "2"}, {k("eth0", "arp_ignore"), "2"}},
+		Addrs:   []Addr{{netip.MustParsePrefix("10.0.0.1/32"), "lo"}},
+	}
+	items := Check([]netip.Addr{vip}, wanted, v)
+	ok := []bool{true, true, false, false, true} // eth0.arp_ignore=2 is not 1; eth0.arp_announce absent
+	if len(items) != len(ok) {
+		t.Fatalf("%d items, want %d: %+v", len(items), len(ok), items)
+	}
+	for i := range ok {
+		if items[i].OK != ok[i] {
+			t.Errorf("item %d = %+v, want ok=%v", i, items[i], ok[i])
+		}
+	}
+	if items[3].Problem != "no such parameter" || AllOK(items) {
+		t.Errorf("items = %+v", items)
+	}
+}

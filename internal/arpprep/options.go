@@ -1,0 +1,185 @@
+package arpprep
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/sysctl"
+)
+
+// Mode is what one invocation does.
+type Mode int
+
+// Modes, one per invocation.
+const (
+	ModePrepare Mode = iota
+	ModeRemove
+	ModeCheck
+)
+
+// Options is one parsed `ipvsadm arp-prep` command line.
+type Options struct {
+	Mode          Mode
+	DryRun        bool   // print commands, change nothing (Prepare, Remove)
+	JSON          bool   // --check output as JSON
+	Dev           string // --dev; empty: the default route's interface
+	AllInterfaces bool
+	VIPs          []netip.Addr // validated, without duplicates, in order given
+	Help          bool
+}
+
+// Usage is printed for --help and after a usage error.
+const Usage = `Usage: ipvsadm arp-prep [--dev IFACE | --all-interfaces] [--remove] [--dry-run] VIP...
+       ipvsadm arp-prep --check [--json] [--dev IFACE | --all-interfaces] VIP...
+Prepare this real server for LVS direct routing: arp_ignore=1 and
+arp_announce=2 on all and IFACE (default: the default route's interface),
+then each VIP on lo as /32 (IPv6: /128).
+  --dev IFACE        interface whose ARP behaviour to set
+  --all-interfaces   set it on every non-loopback interface
+  --remove           remove the VIPs; restore the sysctls when none is left
+  --check            change nothing; report each item as ok or wrong
+  --json             --check output as JSON
+  --dry-run          print the equivalent sysctl/ip commands, change nothing
+`
+
+// Parse parses the arguments after "arp-prep".
+func Parse(args []string) (Options, error) {
+	var o Options
+	var devSet bool
+	seen := map[netip.Addr]bool{}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			for _, v := range args[i+1:] {
+				if err := o.addVIP(v, seen); err != nil {
+					return o, err
+				}
+			}
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			if err := o.addVIP(a, seen); err != nil {
+				return o, err
+			}
+			continue
+		}
+		name, val, hasVal := strings.Cut(a, "=")
+		flag := func() error {
+			if hasVal {
+				return fmt.Errorf("option %s takes no value", name)
+			}
+			return nil
+		}
+		var err error
+		switch name {
+		case "--dev":
+			if !hasVal {
+				if i+1 >= len(args) {
+					return o, fmt.Errorf("option %s needs an interface name", name)
+				}
+				i++
+				val = args[i]
+			}
+			if devSet {
+				return o, errors.New("option --dev given twice")
+			}
+			if err := sysctl.ValidIfName(val); err != nil {
+				return o, err
+			}
+			o.Dev, devSet = val, true
+		case "--all-interfaces":
+			err, o.AllInterfaces = flag(), true
+		case "--remove":
+			err = flag()
+			if o.Mode == ModeCheck {
+				return o, errors.New("--remove and --check do not go together")
+			}
+			o.Mode = ModeRemove
+		case "--check":
+			err = flag()
+			if o.Mode == ModeRemove {
+				return o, errors.New("--remove and --check do not go together")
+			}
+			o.Mode = ModeCheck
+		case "--dry-run":
+			err, o.DryRun = flag(), true
+		case "--json":
+			err, o.JSON = flag(), true
+		case "--help", "-h":
+			o.Help = true
+			return o, nil
+		default:
+			return o, fmt.Errorf("unknown option %q", name)
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	switch {
+	case devSet && o.AllInterfaces:
+		return o, errors.New("--dev and --all-interfaces do not go together")
+	case o.Mode == ModeCheck && o.DryRun:
+		return o, errors.New("--check changes nothing already; drop --dry-run")
+	case o.JSON && o.Mode != ModeCheck:
+		return o, errors.New("--json goes with --check")
+	case len(o.VIPs) == 0:
+		return o, errors.New("no VIP given")
+	}
+	return o, nil
+}
+
+func (o *Options) addVIP(s string, seen map[netip.Addr]bool) error {
+	a, err := ParseVIP(s)
+	if err != nil {
+		return err
+	}
+	if !seen[a] {
+		seen[a] = true
+		o.VIPs = append(o.VIPs, a)
+	}
+	return nil
+}
+
+// ParseVIP accepts one unicast IPv4 or IPv6 address, without prefix or zone.
+func ParseVIP(s string) (netip.Addr, error) {
+	if strings.Contains(s, "/") {
+		return netip.Addr{}, fmt.Errorf("invalid VIP %q: give the address alone; arp-prep adds it as a host address", s)
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("invalid VIP %q: not an IP address", s)
+	}
+	why := ""
+	switch {
+	case a.Zone() != "":
+		why = "has a zone"
+	case a.Is4In6():
+		why = "IPv4-mapped; give the IPv4 address"
+	case a.IsUnspecified():
+		why = "unspecified address"
+	case a.IsLoopback():
+		why = "loopback address"
+	case a.IsMulticast():
+		why = "multicast address"
+	case a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		why = "broadcast address"
+	case a.IsLinkLocalUnicast():
+		why = "link-local address"
+	}
+	if why != "" {
+		return netip.Addr{}, fmt.Errorf("invalid VIP %q: %s, not a unicast service address", s, why)
+	}
+	return a, nil
+}
+
+// HasIPv4 reports whether any VIP is IPv4, i.e. whether ARP matters at all.
+func (o Options) HasIPv4() bool {
+	for _, a := range o.VIPs {
+		if a.Is4() {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,163 @@
+package arpprep
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+
+	"github.com/lvsgo/ipvsadm/internal/sysctl"
+	"github.com/vishvananda/netlink"
+)
+
+// System reads and changes the kernel. Kernel is the real one; tests use a
+// fake.
+type System interface {
+	ReadSysctl(sysctl.Key) (string, bool, error) // false: no such parameter
+	WriteSysctl(sysctl.Key, string) error
+	Addrs() ([]Addr, error)
+	AddAddr(netip.Prefix, string) error
+	DelAddr(netip.Prefix, string) error
+	DefaultRouteDev() (string, error)
+	Links() ([]string, error) // non-loopback interfaces
+	LinkExists(string) bool
+}
+
+// Kernel is the System of this network namespace: /proc/sys and rtnetlink.
+type Kernel struct {
+	FS sysctl.FS
+}
+
+// ReadSysctl implements System.
+func (k Kernel) ReadSysctl(key sysctl.Key) (string, bool, error) {
+	v, err := k.FS.Read(key)
+	if errors.Is(err, sysctl.ErrNotExist) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+// WriteSysctl implements System.
+func (k Kernel) WriteSysctl(key sysctl.Key, v string) error { return k.FS.Write(key, v) }
+
+// Addrs implements System: every address of every interface.
+func (Kernel) Addrs() ([]Addr, error) {
+	links, err := netlink.LinkList()
+	if err != nil {
+		return nil, fmt.Errorf("listing interfaces: %v", err)
+	}
+	names := map[int]string{}
+	for _, l := range links {
+		names[l.Attrs().Index] = l.Attrs().Name
+	}
+	var list []netlink.Addr
+	for try := 0; ; try++ {
+		list, err = netlink.AddrList(nil, netlink.FAMILY_ALL)
+		if !errors.Is(err, netlink.ErrDumpInterrupted) || try == 3 {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing addresses: %v", err)
+	}
+	var out []Addr
+	for _, a := range list {
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if !ok || a.IPNet == nil {
+			continue
+		}
+		ones, _ := a.Mask.Size()
+		out = append(out, Addr{Prefix: netip.PrefixFrom(ip.Unmap(), ones), Dev: names[a.LinkIndex]})
+	}
+	return out, nil
+}
+
+func toNetlink(p netip.Prefix) *netlink.Addr {
+	ip := net.IP(p.Addr().AsSlice())
+	return &netlink.Addr{IPNet: &net.IPNet{IP: ip, Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}}
+}
+
+// AddAddr implements System.
+func (Kernel) AddAddr(p netip.Prefix, dev string) error {
+	l, err := netlink.LinkByName(dev)
+	if err != nil {
+		return fmt.Errorf("interface %s: %v", dev, err)
+	}
+	if err := netlink.AddrAdd(l, toNetlink(p)); err != nil {
+		return fmt.Errorf("adding %s to %s: %v", p, dev, err)
+	}
+	return nil
+}
+
+// DelAddr implements System.
+func (Kernel) DelAddr(p netip.Prefix, dev string) error {
+	l, err := netlink.LinkByName(dev)
+	if err != nil {
+		return fmt.Errorf("interface %s: %v", dev, err)
+	}
+	if err := netlink.AddrDel(l, toNetlink(p)); err != nil {
+		return fmt.Errorf("removing %s from %s: %v", p, dev, err)
+	}
+	return nil
+}
+
+// DefaultRouteDev implements System: the interface of the IPv4 default route
+// in the main table with the lowest metric.
+func (Kernel) DefaultRouteDev() (string, error) {
+	routes, err := netlink.RouteListFiltered(netlink.FAMILY_V4,
+		&netlink.Route{Table: 254}, netlink.RT_FILTER_TABLE)
+	if err != nil {
+		return "", fmt.Errorf("listing routes: %v", err)
+	}
+	best, found := 0, false
+	var prio int
+	for _, r := range routes {
+		if r.Dst != nil {
+			if ones, _ := r.Dst.Mask.Size(); ones != 0 {
+				continue
+			}
+		}
+		idx := r.LinkIndex
+		if idx == 0 && len(r.MultiPath) > 0 {
+			idx = r.MultiPath[0].LinkIndex
+		}
+		if idx == 0 {
+			continue
+		}
+		if !found || r.Priority < prio {
+			best, prio, found = idx, r.Priority, true
+		}
+	}
+	if !found {
+		return "", errors.New("no IPv4 default route; name the interface with --dev IFACE")
+	}
+	l, err := netlink.LinkByIndex(best)
+	if err != nil {
+		return "", fmt.Errorf("default route interface: %v", err)
+	}
+	return l.Attrs().Name, nil
+}
+
+// Links implements System.
+func (Kernel) Links() ([]string, error) {
+	links, err := netlink.LinkList()
+	if err != nil {
+		return nil, fmt.Errorf("listing interfaces: %v", err)
+	}
+	var out []string
+	for _, l := range links {
+		if l.Attrs().Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		out = append(out, l.Attrs().Name)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// LinkExists implements System.
+func (Kernel) LinkExists(name string) bool {
+	_, err := netlink.LinkByName(name)
+	return err == nil
+}

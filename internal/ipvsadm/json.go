@@ -1,0 +1,418 @@
+package ipvsadm
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/netip"
+	"os"
+
+	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// --json is an addition: every list view (-L with its variants, -c,
+// --timeout, --daemon, -L -t VIP) prints one JSON document instead of the
+// table. Numbers are exact; addresses and ports are separate fields; names
+// (host, port_name) are present only without -n and only when they resolve.
+// The view options that pick table columns (--stats, --rate, --thresholds,
+// --persistent-conn, --tun-info, --exact) do not change the document: every
+// field is always there. The schema is documented in README.md.
+
+// jsonTable is -L [--stats|--rate|...] [-t VIP]: the services and their
+// real servers.
+type jsonTable struct {
+	Version       string        `json:"version"` // IPVS version, "1.2.1"
+	ConnTableSize uint32        `json:"conn_table_size"`
+	Services      []jsonService `json:"services"`
+}
+
+type jsonService struct {
+	Family   string `json:"family"`             // "inet" or "inet6"
+	Protocol string `json:"protocol,omitempty"` // TCP, UDP, SCTP; none for fwmark services
+	Address  string `json:"address,omitempty"`  // numeric; none for fwmark services
+	Host     string `json:"host,omitempty"`
+	Port     *int   `json:"port,omitempty"` // none for fwmark services
+	PortName string `json:"port_name,omitempty"`
+	FWMark   uint32 `json:"fwmark,omitempty"`
+
+	Scheduler  string   `json:"scheduler"`
+	SchedFlags []string `json:"sched_flags"`
+	Flags      uint32   `json:"flags"` // raw IP_VS_SVC_F_* bits
+	Persistent bool     `json:"persistent"`
+	// Timeout is the persistence timeout in seconds (0 when not persistent).
+	Timeout      uint32 `json:"persistent_timeout"`
+	Netmask      string `json:"netmask,omitempty"` // IPv4 persistence mask
+	PrefixLength int    `json:"prefix_length"`     // the mask as a prefix length
+	OnePacket    bool   `json:"one_packet"`
+	PE           string `json:"pe,omitempty"`
+
+	Stats        jsonStats  `json:"stats"`
+	Rate         jsonRate   `json:"rate"`
+	Destinations []jsonDest `json:"destinations"`
+}
+
+type jsonDest struct {
+	Family   string `json:"family"`
+	Address  string `json:"address"`
+	Host     string `json:"host,omitempty"`
+	Port     int    `json:"port"`
+	PortName string `json:"port_name,omitempty"`
+	// Forward is the table's Forward column: Masq, Route, Tunnel, Local.
+	Forward         string      `json:"forward"`
+	Weight          int32       `json:"weight"`
+	UpperThreshold  uint32      `json:"upper_threshold"`
+	LowerThreshold  uint32      `json:"lower_threshold"`
+	ActiveConns     uint32      `json:"active_conns"`
+	InactiveConns   uint32      `json:"inactive_conns"`
+	PersistentConns uint32      `json:"persistent_conns"`
+	Tunnel          *jsonTunnel `json:"tunnel,omitempty"` // Tunnel destinations only
+	Stats           jsonStats   `json:"stats"`
+	Rate            jsonRate    `json:"rate"`
+}
+
+type jsonTunnel struct {
+	Type string `json:"type"`           // ipip, gue, gre
+	Port uint16 `json:"port,omitempty"` // gue
+	// Csum is the checksum mode of gue and gre: nocsum, csum, remcsum.
+	Csum string `json:"csum,omitempty"`
+}
+
+type jsonStats struct {
+	Conns      uint64 `json:"conns"`
+	InPackets  uint64 `json:"in_packets"`
+	OutPackets uint64 `json:"out_packets"`
+	InBytes    uint64 `json:"in_bytes"`
+	OutBytes   uint64 `json:"out_bytes"`
+}
+
+type jsonRate struct {
+	CPS    uint64 `json:"cps"`
+	InPPS  uint64 `json:"in_pps"`
+	OutPPS uint64 `json:"out_pps"`
+	InBPS  uint64 `json:"in_bps"`
+	OutBPS uint64 `json:"out_bps"`
+}
+
+type jsonTimeouts struct {
+	Timeouts struct {
+		TCP    uint32 `json:"tcp"`
+		TCPFin uint32 `json:"tcp_fin"`
+		UDP    uint32 `json:"udp"`
+	} `json:"timeouts"`
+}
+
+type jsonDaemons struct {
+	Daemons []jsonDaemon `json:"daemons"`
+}
+
+type jsonDaemon struct {
+	State          string `json:"state"` // master, backup
+	McastInterface string `json:"mcast_interface"`
+	SyncID         uint32 `json:"syncid"`
+	SyncMaxLen     uint16 `json:"sync_maxlen,omitempty"`
+	McastGroup     string `json:"mcast_group,omitempty"`
+	McastPort      uint16 `json:"mcast_port,omitempty"`
+	McastTTL       uint8  `json:"mcast_ttl,omitempty"`
+}
+
+type jsonConns struct {
+	Connections []jsonConn `json:"connections"`
+}
+
+type jsonConn struct {
+	Protocol    string       `json:"protocol"`
+	Client      jsonEndpoint `json:"client"`
+	Virtual     jsonEndpoint `json:"virtual"`
+	Destination jsonEndpoint `json:"destination"`
+	State       string       `json:"state"`
+	Expires     uint32       `json:"expires"` // seconds
+	PE          string       `json:"pe,omitempty"`
+	PEData      string       `json:"pe_data,omitempty"`
+}
+
+type jsonEndpoint struct {
+	Family   string `json:"family"`
+	Address  string `json:"address"`
+	Host     string `json:"host,omitempty"`
+	Port     int    `json:"port"`
+	PortName string `json:"port_name,omitempty"`
+}
+
+// listJSON runs a list view with --json. Nothing reaches stdout unless the
+// whole document could be built; errors are those of the table views.
+func (r *runner) listJSON(req *grammar.Request) error {
+	f := req.Format
+	opts := req.Options
+	var doc any
+	var err error
+	switch {
+	case opts&grammar.OptConnection != 0:
+		doc, err = r.jsonConns(f)
+	case opts&grammar.OptTimeout != 0:
+		t, e := r.api.Timeouts()
+		if e != nil {
+			return exitStatus(1)
+		}
+		var d jsonTimeouts
+		d.Timeouts.TCP, d.Timeouts.TCPFin, d.Timeouts.UDP = t.TCP, t.TCPFin, t.UDP
+		doc = d
+	case opts&grammar.OptDaemon != 0:
+		ds, e := r.api.Daemons()
+		if e != nil {
+			return exitStatus(1)
+		}
+		doc = buildJSONDaemons(ds)
+	default:
+		doc, err = r.jsonServices(req)
+	}
+	if err != nil {
+		return err
+	}
+	return r.writeJSON(doc)
+}
+
+func (r *runner) writeJSON(doc any) error {
+	enc := json.NewEncoder(r.out)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
+	f := req.Format
+	var svcs []ipvs.Service
+	if req.Options&grammar.OptService != 0 {
+		svc, err := r.api.Service(req.Service)
+		if err != nil {
+			return nil, r.kernelFail(opGetService, err, 1)
+		}
+		svcs = []ipvs.Service{svc}
+	} else {
+		var err error
+		if svcs, err = r.api.Services(); err != nil {
+			return nil, r.kernelFail(opGetServices, err, 1)
+		}
+		if f&grammar.FmtNoSort == 0 {
+			sortServices(svcs)
+		}
+	}
+	t := &jsonTable{Version: string(appendVersion(nil, r.info.Version)), ConnTableSize: r.info.ConnTabSize,
+		Services: make([]jsonService, 0, len(svcs))}
+	for i := range svcs {
+		dests, err := r.api.Destinations(svcs[i])
+		if err != nil {
+			return nil, r.kernelFail(opGetDests, err, 1)
+		}
+		if f&grammar.FmtNoSort == 0 {
+			sortDests(&svcs[i], dests)
+		}
+		t.Services = append(t.Services, buildJSONService(&svcs[i], dests, f, r.names))
+	}
+	return t, nil
+}
+
+// buildJSONService is the pure part: one service and its (sorted) real
+// servers as the document shows them.
+func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Format, n Namer) jsonService {
+	const schedFlags = ipvs.SvcSchedFlag1 | ipvs.SvcSchedFlag2 | ipvs.SvcSchedFlag3
+	j := jsonService{
+		Family:       s.Family.String(),
+		FWMark:       s.FWMark,
+		Scheduler:    s.Scheduler,
+		SchedFlags:   []string{},
+		Flags:        s.Flags,
+		Persistent:   s.Flags&ipvs.SvcPersistent != 0,
+		OnePacket:    s.Flags&ipvs.SvcOnePacket != 0,
+		PE:           s.PEName,
+		Stats:        statsOf(&s.Stats),
+		Rate:         rateOf(&s.Stats),
+		Destinations: make([]jsonDest, 0, len(dests)),
+	}
+	if s.FWMark == 0 {
+		j.Protocol = s.Protocol.String()
+		j.Address = string(appendNtop(nil, s.Family, s.Address))
+		port := int(s.Port)
+		j.Port = &port
+		j.Host, j.PortName = jsonNames(s.Family, s.Address, s.Port, s.Protocol, f, n)
+	}
+	if s.Flags&schedFlags != 0 {
+		for _, name := range splitComma(appendSchedFlags(nil, s)) {
+			j.SchedFlags = append(j.SchedFlags, name)
+		}
+	}
+	if j.Persistent {
+		j.Timeout = s.Timeout
+	}
+	switch s.Family {
+	case ipvs.AFInet:
+		m := s.Netmask
+		j.Netmask = netip.AddrFrom4([4]byte{byte(m >> 24), byte(m >> 16), byte(m >> 8), byte(m)}).String()
+		j.PrefixLength = ones32(m)
+	case ipvs.AFInet6:
+		j.PrefixLength = int(s.Netmask)
+	}
+	for i := range dests {
+		j.Destinations = append(j.Destinations, buildJSONDest(s, &dests[i], f, n))
+	}
+	return j
+}
+
+func buildJSONDest(s *ipvs.Service, d *ipvs.Destination, f grammar.Format, n Namer) jsonDest {
+	af := destFamily(s, d)
+	j := jsonDest{
+		Family:          af.String(),
+		Address:         string(appendNtop(nil, af, d.Address)),
+		Port:            int(d.Port),
+		Forward:         d.FwdMethod().String(),
+		Weight:          d.Weight,
+		UpperThreshold:  d.UpperThreshold,
+		LowerThreshold:  d.LowerThreshold,
+		ActiveConns:     d.ActiveConns,
+		InactiveConns:   d.InactConns,
+		PersistentConns: d.PersistConns,
+		Stats:           statsOf(&d.Stats),
+		Rate:            rateOf(&d.Stats),
+	}
+	j.Host, j.PortName = jsonNames(af, d.Address, d.Port, s.Protocol, f, n)
+	if d.FwdMethod() == ipvs.FwdTunnel {
+		t := &jsonTunnel{}
+		t.Type = d.TunType.String()
+		if d.TunType == ipvs.TunGUE {
+			t.Port = d.TunPort
+		}
+		if d.TunType != ipvs.TunIPIP {
+			t.Csum = d.TunFlags.String()
+		}
+		j.Tunnel = t
+	}
+	return j
+}
+
+// jsonNames are the host and port names a table would show instead of
+// the numbers; none with -n or when they do not resolve.
+func jsonNames(af ipvs.Family, a netip.Addr, port uint16, proto ipvs.Protocol, f grammar.Format, n Namer) (host, portName string) {
+	if f&grammar.FmtNumeric != 0 || n == nil {
+		return "", ""
+	}
+	if h, ok := n.Host(unionAddr(af, a)); ok {
+		host = h
+	}
+	if port != 0 {
+		if p, ok := n.Service(port, proto); ok {
+			portName = p
+		}
+	}
+	return host, portName
+}
+
+func statsOf(s *ipvs.Stats) jsonStats {
+	return jsonStats{s.Conns, s.InPkts, s.OutPkts, s.InBytes, s.OutBytes}
+}
+
+func rateOf(s *ipvs.Stats) jsonRate {
+	return jsonRate{s.CPS, s.InPPS, s.OutPPS, s.InBPS, s.OutBPS}
+}
+
+func ones32(m uint32) int {
+	n := 0
+	for ; m&0x80000000 != 0; m <<= 1 {
+		n++
+	}
+	return n
+}
+
+func splitComma(b []byte) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] == ',' {
+			if i > start {
+				out = append(out, string(b[start:i]))
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func buildJSONDaemons(ds []ipvs.Daemon) jsonDaemons {
+	out := jsonDaemons{Daemons: []jsonDaemon{}}
+	if len(ds) > 2 {
+		ds = ds[:2]
+	}
+	for _, d := range ds {
+		j := jsonDaemon{McastInterface: d.McastIfn, SyncID: d.SyncID, SyncMaxLen: d.SyncMaxLen,
+			McastPort: d.McastPort, McastTTL: d.McastTTL}
+		if j.State = d.State.String(); j.State == "" {
+			continue
+		}
+		if d.McastGroup.IsValid() {
+			j.McastGroup = d.McastGroup.String()
+		}
+		out.Daemons = append(out.Daemons, j)
+	}
+	return out
+}
+
+func (r *runner) jsonConns(f grammar.Format) (*jsonConns, error) {
+	fh, err := os.Open(r.connPath)
+	if err != nil {
+		r.errorLine("cannot open file " + r.connPath)
+		return nil, exitStatus(1)
+	}
+	defer fh.Close()
+	return r.buildJSONConns(bufio.NewReaderSize(fh, 64<<10), f)
+}
+
+// buildJSONConns reads /proc/net/ip_vs_conn as -c does.
+func (r *runner) buildJSONConns(in *bufio.Reader, f grammar.Format) (*jsonConns, error) {
+	lr := lineReader{r: in}
+	if _, ok := lr.next(); !ok {
+		r.errorLine("unexpected input from " + r.connPath)
+		return nil, exitStatus(1)
+	}
+	out := &jsonConns{Connections: []jsonConn{}}
+	var c connFields
+	for {
+		line, ok := lr.next()
+		if !ok {
+			return out, nil
+		}
+		n := scanConn(line, &c)
+		if n == -1 {
+			return nil, exitStatus(1)
+		}
+		out.Connections = append(out.Connections, buildJSONConn(&c, n, f, r.names))
+	}
+}
+
+func buildJSONConn(c *connFields, n int, f grammar.Format, names Namer) jsonConn {
+	proto := connProto(c.protocol)
+	af, caddr := connAddr(c.t1)
+	var vaddr netip.Addr
+	if af == ipvs.AFInet6 {
+		vaddr, _ = netip.ParseAddr(c.t2)
+	} else {
+		_, vaddr = connAddr(c.t2)
+	}
+	daf, daddr := connAddr(c.t3)
+	ep := func(af ipvs.Family, a netip.Addr, port uint16) jsonEndpoint {
+		e := jsonEndpoint{Family: af.String(), Port: int(port)}
+		if a.IsValid() {
+			e.Address = string(appendNtop(nil, af, a))
+		}
+		e.Host, e.PortName = jsonNames(af, a, port, proto, f, names)
+		return e
+	}
+	j := jsonConn{
+		Protocol:    c.protocol,
+		Client:      ep(af, caddr, c.cport),
+		Virtual:     ep(af, vaddr, c.vport),
+		Destination: ep(daf, daddr, c.dport),
+		State:       c.state,
+		Expires:     c.expires,
+	}
+	if n == 11 {
+		j.PE, j.PEData = c.peName, c.peData
+	}
+	return j
+}
