@@ -127,9 +127,9 @@ func addrPort(a netip.Addr, port uint16) string {
 	a = a.Unmap()
 	h := a.String()
 	if a.Is6() {
+		// ipvsadm takes brackets only with a port after them, even :0.
 		h = "[" + h + "]"
-	}
-	if port == 0 {
+	} else if port == 0 {
 		return h
 	}
 	return h + ":" + strconv.FormatUint(uint64(port), 10)
