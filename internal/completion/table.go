@@ -1,5 +1,7 @@
 package completion
 
+import "github.com/lvsgo/ipvsadm/ipvs"
+
 // Value says what, if anything, follows an option, and so what to offer
 // after it.
 type Value int
@@ -169,8 +171,8 @@ var Subcommands = []Subcommand{
 var (
 	Schedulers         = []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"}
 	PersistenceEngines = []string{"sip"}
-	TunnelTypes        = []string{"ipip", "gue", "gre"}
-	DaemonStates       = []string{"master", "backup"}
+	TunnelTypes        = []string{ipvs.TunIPIP.String(), ipvs.TunGUE.String(), ipvs.TunGRE.String()}
+	DaemonStates       = []string{ipvs.StateMaster.String(), ipvs.StateBackup.String()}
 	SchedFlagNames     = []string{"flag-1", "flag-2", "flag-3", "sh-fallback", "sh-port", "mh-fallback", "mh-port"}
 	Shells             = []string{"bash", "zsh"}
 )

@@ -74,24 +74,6 @@ func TestConnEmptyFile(t *testing.T) {
 	}
 }
 
-func TestLineReaderSplitsLikeFgets(t *testing.T) {
-	long := strings.Repeat("a", 300) + "\nb\n"
-	lr := lineReader{r: bufioReader(long)}
-	var got []int
-	for {
-		s, ok := lr.next()
-		if !ok {
-			break
-		}
-		got = append(got, len(s))
-	}
-	if len(got) != 3 || got[0] != 255 || got[1] != 46 || got[2] != 2 {
-		t.Errorf("chunks %v, want [255 46 2]", got)
-	}
-}
-
 type netipAddr = netip.Addr
 
 func newTestWriter() *bufio.Writer { return bufio.NewWriter(io.Discard) }
-
-func bufioReader(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }

@@ -122,18 +122,6 @@ func appendServiceName(b []byte, s *ipvs.Service, f grammar.Format, n Namer) []b
 	return b
 }
 
-func protocolName(p ipvs.Protocol) string {
-	switch p {
-	case ipvs.TCP:
-		return "TCP"
-	case ipvs.UDP:
-		return "UDP"
-	case ipvs.SCTP:
-		return "SCTP"
-	}
-	return "?"
-}
-
 // appendServiceLine is the service's own line (newline included); name is
 // what appendServiceName gave for it.
 func appendServiceLine(b []byte, s *ipvs.Service, name []byte, f grammar.Format) []byte {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 
+	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -365,19 +366,19 @@ func (r *runner) jsonConns(f grammar.Format) (*jsonConns, error) {
 
 // buildJSONConns reads /proc/net/ip_vs_conn as -c does.
 func (r *runner) buildJSONConns(in *bufio.Reader, f grammar.Format) (*jsonConns, error) {
-	lr := lineReader{r: in}
-	if _, ok := lr.next(); !ok {
+	lr := conntab.NewReader(in)
+	if _, ok := lr.Next(); !ok {
 		r.errorLine("unexpected input from " + r.connPath)
 		return nil, exitStatus(1)
 	}
 	out := &jsonConns{Connections: []jsonConn{}}
-	var c connFields
+	var c conntab.Fields
 	for {
-		line, ok := lr.next()
+		line, ok := lr.Next()
 		if !ok {
 			return out, nil
 		}
-		n := scanConn(line, &c)
+		n := conntab.Scan(line, &c)
 		if n == -1 {
 			return nil, exitStatus(1)
 		}
@@ -385,16 +386,16 @@ func (r *runner) buildJSONConns(in *bufio.Reader, f grammar.Format) (*jsonConns,
 	}
 }
 
-func buildJSONConn(c *connFields, n int, f grammar.Format, names Namer) jsonConn {
-	proto := connProto(c.protocol)
-	af, caddr := connAddr(c.t1)
+func buildJSONConn(c *conntab.Fields, n int, f grammar.Format, names Namer) jsonConn {
+	proto := conntab.Protocol(c.Protocol)
+	af, caddr := conntab.Addr(c.Client)
 	var vaddr netip.Addr
 	if af == ipvs.AFInet6 {
-		vaddr, _ = netip.ParseAddr(c.t2)
+		vaddr, _ = netip.ParseAddr(c.Virtual)
 	} else {
-		_, vaddr = connAddr(c.t2)
+		_, vaddr = conntab.Addr(c.Virtual)
 	}
-	daf, daddr := connAddr(c.t3)
+	daf, daddr := conntab.Addr(c.Dest)
 	ep := func(af ipvs.Family, a netip.Addr, port uint16) jsonEndpoint {
 		e := jsonEndpoint{Family: af.String(), Port: int(port)}
 		if a.IsValid() {
@@ -404,15 +405,15 @@ func buildJSONConn(c *connFields, n int, f grammar.Format, names Namer) jsonConn
 		return e
 	}
 	j := jsonConn{
-		Protocol:    c.protocol,
-		Client:      ep(af, caddr, c.cport),
-		Virtual:     ep(af, vaddr, c.vport),
-		Destination: ep(daf, daddr, c.dport),
-		State:       c.state,
-		Expires:     c.expires,
+		Protocol:    c.Protocol,
+		Client:      ep(af, caddr, c.CPort),
+		Virtual:     ep(af, vaddr, c.VPort),
+		Destination: ep(daf, daddr, c.DPort),
+		State:       c.State,
+		Expires:     c.Expires,
 	}
 	if n == 11 {
-		j.PE, j.PEData = c.peName, c.peData
+		j.PE, j.PEData = c.PEName, c.PEData
 	}
 	return j
 }

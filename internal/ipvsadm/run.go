@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -36,7 +37,7 @@ type runner struct {
 
 	buf   []byte // one output line
 	name  []byte // current service name
-	conn  connFields
+	conn  conntab.Fields
 	dsort destSorter
 	// dests and addDest are reused by every service of a list.
 	dests   []ipvs.Destination
