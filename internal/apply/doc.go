@@ -9,5 +9,6 @@
 // a service that is in both tables never disappears.
 //
 // Diff and Format are pure; Read and Exec talk to the kernel through
-// ipvs.API (Exec uses the client's Batch when there is one).
+// ipvs.API (Exec sends the changes through its Batch). Run takes what it
+// uses (the kernel, the parser, stdio) as an Env.
 package apply

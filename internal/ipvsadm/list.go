@@ -235,12 +235,6 @@ func appendDaemon(b []byte, d *ipvs.Daemon) []byte {
 	return append(b, ")\n"...)
 }
 
-// isZeroKey reports whether a service key names no service: ZERO then
-// applies to all of them, as libipvs decides.
-func isZeroKey(s *ipvs.Service) bool {
-	return s.FWMark == 0 && s.Port == 0 && (!s.Address.IsValid() || unionBytes(s.Address) == [16]byte{})
-}
-
 // destinations reads s's destinations into a slice reused from service to
 // service: a list of many services allocates nothing per destination.
 func (r *runner) destinations(s *ipvs.Service) ([]ipvs.Destination, error) {

@@ -67,8 +67,6 @@ func (r *runner) kernelFail(o op, err error, status int) error {
 // returns what process_options returns (0, or -1 after a kernel error it
 // has reported), or an exitStatus error when the run must end now.
 func (r *runner) process(req *grammar.Request, readingStdin bool) (int, error) {
-	var err error
-	var o op
 	switch req.Cmd {
 	case grammar.CmdList:
 		return 0, r.list(req)
@@ -76,35 +74,14 @@ func (r *runner) process(req *grammar.Request, readingStdin bool) (int, error) {
 		return r.restore(readingStdin)
 	case grammar.CmdSave:
 		return 0, r.listAll(req.Format | grammar.FmtRule)
-	case grammar.CmdFlush:
-		o, err = opFlush, r.api.Flush()
-	case grammar.CmdAdd:
-		o, err = opAddService, r.api.NewService(req.Service)
-	case grammar.CmdEdit:
-		o, err = opUpdateService, r.api.UpdateService(req.Service)
-	case grammar.CmdDel:
-		o, err = opDelService, r.api.DelService(req.Service)
-	case grammar.CmdZero:
-		var key *ipvs.Service
-		if !isZeroKey(&req.Service) {
-			key = &req.Service
-		}
-		o, err = opZeroService, r.api.Zero(key)
-	case grammar.CmdAddDest:
-		o, err = opAddDest, r.api.NewDestination(req.Service, req.Dest)
-	case grammar.CmdEditDest:
-		o, err = opUpdateDest, r.api.UpdateDestination(req.Service, req.Dest)
-	case grammar.CmdDelDest:
-		o, err = opDelDest, r.api.DelDestination(req.Service, req.Dest)
-	case grammar.CmdTimeout:
-		o, err = opSetTimeout, r.api.SetTimeouts(req.Timeouts)
-	case grammar.CmdStartDaemon:
-		o, err = opStartDaemon, r.api.NewDaemon(req.Daemon)
-	case grammar.CmdStopDaemon:
-		o, err = opStopDaemon, r.api.DelDaemon(req.Daemon)
 	}
-	if err != nil {
-		r.errorLine(errMessage(o, errnoOf(err)))
+	// Every other command is one change (what -R batches, sent alone).
+	o, eo, ok := changeOp(req)
+	if !ok {
+		return 0, nil
+	}
+	if err := r.api.Exec(&o); err != nil {
+		r.errorLine(errMessage(eo, errnoOf(err)))
 		return -1, nil
 	}
 	return 0, nil

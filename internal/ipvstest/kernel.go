@@ -267,7 +267,7 @@ func (k *Kernel) exec(op *ipvs.Op) error {
 			return err
 		}
 		s := &op.Service
-		all := s.FWMark == 0 && !s.Address.IsValid() && s.Port == 0
+		all := s.FWMark == 0 && s.Port == 0 && (!s.Address.IsValid() || s.Address.IsUnspecified())
 		for i := range k.Table {
 			if all || SameService(&k.Table[i].Service, s) {
 				k.zero(i)

@@ -1,6 +1,3 @@
-// Package term is the program's one test for a terminal: it asks the
-// terminal (the TCGETS ioctl, as isatty(3) does), so /dev/null and other
-// character devices do not count.
 package term
 
 import (

@@ -1,4 +1,4 @@
-// Command gen prints a completion script: go run ./completion/gen bash|zsh.
+// Command gen prints a completion script: go run ./internal/completion/gen bash|zsh.
 // make install uses it; "ipvsadm completion bash|zsh" prints the same.
 package main
 
