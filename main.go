@@ -44,7 +44,7 @@ func run(args []string) int {
 	if len(args) > 1 && progname.ModeOf(args[0]) == progname.Ipvsadm {
 		switch args[1] {
 		case "arp-prep":
-			return arpprep.Main(args[2:], os.Stdout, os.Stderr)
+			return arpprep.Run(args[2:], arpprepEnv())
 		case "completion":
 			return completion.Main(args[2:], os.Stdout, os.Stderr)
 		case "apply":
@@ -80,6 +80,18 @@ func openIPVS() (ipvs.API, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// arpprepEnv is arp-prep on this network namespace's sysctls and
+// addresses, with its state file (IPVSADM_ARP_PREP_STATE overrides the
+// path, for tests).
+func arpprepEnv() arpprep.Env {
+	path := arpprep.StatePath()
+	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
+		path = p
+	}
+	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: path},
+		Root: os.Geteuid() == 0, Stdout: os.Stdout, Stderr: os.Stderr}
 }
 
 // systemParser reads command lines with the machine's name service and

@@ -3,7 +3,6 @@ package arpprep
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 )
 
@@ -16,25 +15,9 @@ type Env struct {
 	Stdout, Stderr io.Writer
 }
 
-// Main runs `ipvsadm arp-prep ARGS...` against this network namespace and
-// returns the exit status.
-func Main(args []string, stdout, stderr io.Writer) int {
-	path := StatePath()
-	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
-		path = p
-	}
-	return Run(args, Env{
-		Sys:    Kernel{},
-		Store:  FileStore{Path: path},
-		Root:   os.Geteuid() == 0,
-		Stdout: stdout,
-		Stderr: stderr,
-	})
-}
-
 const prefix = "ipvsadm arp-prep: "
 
-// Run is Main with its environment given.
+// Run runs `ipvsadm arp-prep ARGS...` in env and returns the exit status.
 func Run(args []string, env Env) int {
 	o, err := Parse(args)
 	if o.Help {
