@@ -234,7 +234,7 @@ func TestInstallPrefixUnit(t *testing.T) {
 }
 
 // The installed binary answers to its names: these need main.go to hand
-// "completion" to completion.Main and argv[0] to names.Run. Neither
+// "completion" to completion.Main and argv[0] to progname.Run. Neither
 // touches IPVS, so they are safe on the host.
 func TestInstalledBinary(t *testing.T) {
 	d := destdir(t)

@@ -1,7 +1,7 @@
 package ipvs
 
 // This file fixes the Client's API; the netlink work lives in client.go.
-// Callers (cmd/) code against these signatures.
+// The front ends (internal/ipvsadm, internal/apply) code against API.
 
 import (
 	"errors"

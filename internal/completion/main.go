@@ -7,7 +7,7 @@ import (
 )
 
 // Main runs "ipvsadm completion SHELL"; args are the words after
-// "completion" (os.Args[2:]), like arpprep.Main's. It prints the script to
+// "completion" (os.Args[2:]), like arpprep.Run's. It prints the script to
 // stdout and returns 0, or prints one line to stderr and returns 2.
 func Main(args []string, stdout, stderr io.Writer) int {
 	usage := "usage: ipvsadm completion " + strings.Join(Shells, "|")
