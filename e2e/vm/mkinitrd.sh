@@ -1,23 +1,30 @@
 #!/bin/sh
-# mkinitrd.sh: build the VM's kernel + initramfs from the cached Debian packages.
-# Output: $CACHE/vm/vmlinuz and $CACHE/vm/initrd.gz. Rebuilt only when inputs change.
+# mkinitrd.sh: build the VM's kernel + initramfs from the cached Debian packages
+# (fetch.sh) for the kernel KERNEL (default 6.1).
+# Output: $CACHE/vm-$KERNEL/vmlinuz and initrd.gz. Rebuilt only when inputs change.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${CACHE:-$(pwd)/.cache}
-FINAL=$CACHE/vm
+KERNEL=${KERNEL:-6.1}
+FINAL=$CACHE/vm-$KERNEL
 mkdir -p "$CACHE"
 # Several VMs may start at once: one builder at a time, and the result is
 # swapped in whole so a running qemu never sees a half-written initrd.
 exec 9>"$CACHE/vm.lock"
 flock 9
-stamp=$( (cat "$CACHE/debs/kernel.name"; ls "$CACHE/debs"; cat "$HERE/init" "$0") | md5sum | cut -d' ' -f1)
+stamp=$( (cat "$CACHE/kernel-$KERNEL/kernel.name"; ls "$CACHE/debs" "$CACHE/kernel-$KERNEL"; cat "$HERE/init" "$0") | md5sum | cut -d' ' -f1)
 if [ -f "$FINAL/stamp" ] && [ "$(cat "$FINAL/stamp")" = "$stamp" ] && [ -f "$FINAL/initrd.gz" ]; then
 	exit 0
 fi
 echo "mkinitrd: building initramfs" >&2
-OUT=$CACHE/vm.build
+OUT=$CACHE/vm-$KERNEL.build
 rm -rf "$OUT" && mkdir -p "$OUT/x" "$OUT/root"
-for d in "$CACHE"/debs/*.deb; do dpkg -x "$d" "$OUT/x"; done
+for d in "$CACHE"/debs/*.deb "$CACHE/kernel-$KERNEL"/*.deb; do dpkg -x "$d" "$OUT/x"; done
+# Newer kernels (trixie's) keep their modules under /usr/lib/modules.
+if [ ! -d "$OUT/x/lib/modules" ] && [ -d "$OUT/x/usr/lib/modules" ]; then
+	mkdir -p "$OUT/x/lib"
+	mv "$OUT/x/usr/lib/modules" "$OUT/x/lib/modules"
+fi
 KV=$(ls "$OUT/x/lib/modules")
 cp "$OUT/x/boot/vmlinuz-$KV" "$OUT/vmlinuz"
 depmod -b "$OUT/x" "$KV"
@@ -30,7 +37,9 @@ for a in $(/bin/busybox --list); do
 	[ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"
 done
 
-# Kernel modules: the closure of what the tests need, then depmod.
+# Kernel modules: the closure of what the tests need, then depmod. Compressed
+# modules (trixie's are .ko.xz) go in decompressed: busybox modprobe loads
+# plain .ko files only.
 mods="ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh
 ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_ftp ip_vs_pe_sip veth bridge dummy
 9p 9pnet_virtio virtio_pci crc32c_generic nf_conntrack ipip ip6_tunnel fou fou6 ip_gre"
@@ -39,7 +48,10 @@ for m in $mods; do
 done | sort -u | while read -r f; do
 	rel=${f#"$OUT/x/"}
 	mkdir -p "$R/$(dirname "$rel")"
-	cp "$f" "$R/$rel"
+	case $f in
+	*.ko.xz) xz -dc "$f" > "$R/${rel%.xz}" ;;
+	*) cp "$f" "$R/$rel" ;;
+	esac
 done
 cp "$OUT/x/lib/modules/$KV/modules.order" "$OUT/x/lib/modules/$KV/modules.builtin"* "$R/lib/modules/$KV/"
 depmod -b "$R" "$KV"
@@ -66,7 +78,7 @@ chmod +x "$R/init"
 (cd "$R" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT/initrd.gz"
 rm -rf "$OUT/x" "$OUT/root"
 echo "$stamp" > "$OUT/stamp"
-rm -rf "$CACHE/vm.old"
-[ -d "$FINAL" ] && mv "$FINAL" "$CACHE/vm.old"
+rm -rf "$FINAL.old"
+[ -d "$FINAL" ] && mv "$FINAL" "$FINAL.old"
 mv "$OUT" "$FINAL"
-rm -rf "$CACHE/vm.old"
+rm -rf "$FINAL.old"

@@ -1,11 +1,13 @@
 #!/bin/sh
-# run.sh CMD [ARG...]: boot the test VM (Debian kernel, TCG) with the repository
-# shared at /host, run CMD there (cwd /host), and exit with its status.
+# run.sh CMD [ARG...]: boot the test VM (Debian kernel KERNEL, default 6.1, under
+# TCG) with the repository shared at /host, run CMD there (cwd /host), and exit
+# with its status.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${CACHE:-$ROOT/.cache}
-export CACHE
+KERNEL=${KERNEL:-6.1}
+export CACHE KERNEL
 "$HERE/fetch.sh"
 "$HERE/mkinitrd.sh"
 log=$(mktemp)
@@ -21,7 +23,7 @@ trap 'rm -f "$log" "$job"' EXIT
 	echo
 } > "$job"
 qemu-system-x86_64 -accel tcg -m "${VM_MEM:-2048}" -smp "${VM_CPUS:-2}" \
-	-kernel "$CACHE/vm/vmlinuz" -initrd "$CACHE/vm/initrd.gz" \
+	-kernel "$CACHE/vm-$KERNEL/vmlinuz" -initrd "$CACHE/vm-$KERNEL/initrd.gz" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 -- sh /host/${job#"$ROOT/"}" \
 	-virtfs local,path="$ROOT",mount_tag=host,security_model=none,id=host \
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none \
