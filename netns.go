@@ -94,3 +94,24 @@ func progName(args []string) string {
 	}
 	return "ipvsadm"
 }
+
+// goHere runs f on a goroutine of its own whose thread is in the calling
+// thread's network namespace. Go starts threads from a template thread
+// that --netns did not move, so the goroutine's thread joins it first; it
+// stays locked, and so ends with the goroutine.
+func goHere(f func()) {
+	fd, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		f()
+		return
+	}
+	go func() {
+		runtime.LockOSThread()
+		err := unix.Setns(fd, unix.CLONE_NEWNET)
+		unix.Close(fd)
+		if err != nil {
+			panic("ipvsadm: cannot join the network namespace: " + err.Error())
+		}
+		f()
+	}()
+}

@@ -63,17 +63,7 @@ func genService(i int) service {
 
 // genRules is the restore input: n services with reals real servers each,
 // one line per service and per destination.
-func genRules(n, reals int) []byte {
-	b := make([]byte, 0, n*(reals+1)*56)
-	for i := 0; i < n; i++ {
-		s := genService(i)
-		b = fmt.Appendf(b, "-A %s %s\n", s.key, s.opts)
-		for j := 0; j < reals; j++ {
-			b = fmt.Appendf(b, "-a %s -r %s%s %s -w %d\n", s.key, realAddr(s.vip*reals+j), s.rport, s.method, 1+(i+j)%4)
-		}
-	}
-	return b
-}
+func genRules(n, reals int) []byte { return genRulesRange(0, n, reals) }
 
 // genHosts is /etc/hosts for the run: localhost plus names for named of
 // the rule set's addresses, spread evenly over VIPs and real servers. Its

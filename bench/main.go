@@ -23,6 +23,7 @@ type config struct {
 	rounds      int
 	invocations int
 	hosts       int
+	conns       int
 	verbose     bool
 	skip        map[string]bool
 }
@@ -39,7 +40,8 @@ func main() {
 	flag.IntVar(&c.hosts, "hosts", 400, "addresses of the rule set named in /etc/hosts, spread evenly (-L resolves every address)")
 	flag.BoolVar(&c.verbose, "v", false, "print every run")
 	printRules := flag.Bool("print-rules", false, "print the rule set for the first -services size and exit")
-	skip := flag.String("skip", "", "tests to leave out, comma-separated: list, save, names, rss, invocations, errors")
+	flag.IntVar(&c.conns, "conns", 100000, "connections in the table -L -c lists")
+	skip := flag.String("skip", "", "tests to leave out, comma-separated: list, save, names, rss, invocations, errors, apply, conns, connnames")
 	flag.Parse()
 	for _, s := range strings.Split(scales, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -52,7 +54,7 @@ func main() {
 	for _, t := range strings.Split(*skip, ",") {
 		switch t = strings.TrimSpace(t); t {
 		case "":
-		case "list", "save", "names", "rss", "invocations", "errors":
+		case "list", "save", "names", "rss", "invocations", "errors", "apply", "conns", "connnames":
 			c.skip[t] = true
 		default:
 			fatalf("bad -skip %q", t)
@@ -62,7 +64,7 @@ func main() {
 		os.Stdout.Write(genRules(c.scales[0], c.reals))
 		return
 	}
-	if c.rounds < 1 || c.reals < 1 || c.invocations < 1 || c.invocations > 2*perOctet {
+	if c.rounds < 1 || c.reals < 1 || c.invocations < 1 || c.invocations > 2*perOctet || c.conns < 1 || c.conns > 250*64512 {
 		fatalf("bad -rounds, -reals or -invocations")
 	}
 	// The bench makes network namespaces and rewrites /etc/hosts: only where
@@ -105,7 +107,7 @@ func fatalf(format string, a ...any) {
 // setup loads the IPVS modules the rule set uses (so no run pays for it)
 // and copies both binaries to tmpfs.
 func setup(c config) (ref, ours impl, err error) {
-	for _, m := range []string{"ip_vs", "ip_vs_wlc", "ip_vs_rr", "ip_vs_sh", "ip_vs_lc", "ip_vs_wrr"} {
+	for _, m := range []string{"ip_vs", "ip_vs_wlc", "ip_vs_rr", "ip_vs_sh", "ip_vs_lc", "ip_vs_wrr", "ip_vs_nq"} {
 		if out, err := exec.Command("/sbin/modprobe", m).CombinedOutput(); err != nil {
 			return ref, ours, fmt.Errorf("modprobe %s: %v %s", m, err, out)
 		}
@@ -145,6 +147,7 @@ type row struct {
 	ref, ours []sample
 	same      bool
 	note      string // first difference, if any
+	base      string // what the reference column holds, if not the reference's own run
 }
 
 type table struct {
@@ -181,7 +184,7 @@ func bench(c config, n int, ref, ours impl) (*table, error) {
 	}
 	t := &table{services: n, reals: c.reals, lines: strings.Count(string(body), "\n"),
 		hosts: strings.Count(string(hosts), "\n"), rounds: c.rounds, invocations: c.invocations, ok: true}
-	s := &suite{c: c, t: t, ref: ref, ours: ours, dir: filepath.Join(work, "out")}
+	s := &suite{c: c, t: t, ref: ref, ours: ours, dir: filepath.Join(work, "out"), connWant: map[string][]byte{}}
 	if !c.skip["errors"] {
 		if err := s.errorCheck(); err != nil {
 			return nil, err
@@ -205,6 +208,40 @@ func bench(c config, n int, ref, ours impl) (*table, error) {
 			}
 		}
 	}
+	if !c.skip["apply"] {
+		if _, _, _, err := scaleFiles(n, c.reals); err != nil {
+			return nil, err
+		}
+		rows := []*row{
+			{name: "apply, same file", goal: 1.2, base: "ours -Sn"},
+			{name: "apply, 1% changed", goal: 0.1, base: "ref -C then -R"},
+			{name: "-R into non-empty", goal: 0.33},
+		}
+		for _, r := range rows {
+			r.same = true
+			t.rows = append(t.rows, r)
+		}
+		for round := 0; round < c.rounds; round++ {
+			for _, im := range []impl{ref, ours} {
+				if err := s.scaleRound(round, im, rows); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if !c.skip["conns"] && n == c.scales[0] {
+		rows := []*row{
+			{name: fmt.Sprintf("-L -c -n (%dk)", c.conns/1000), goal: 0.5},
+			{name: fmt.Sprintf("-L -c (%dk, names)", c.conns/1000), goal: 0.5},
+		}
+		for _, r := range rows {
+			r.same = true
+			t.rows = append(t.rows, r)
+		}
+		if err := s.connBench(c.conns, rows); err != nil {
+			return nil, err
+		}
+	}
 	return t, s.done()
 }
 
@@ -214,6 +251,7 @@ type suite struct {
 	ref, ours impl
 	dir       string
 	want      map[string]result // the reference's first output of each command
+	connWant  map[string][]byte // the same for -L -c, as a set
 	ns        *netns            // where the runs happen now
 	nsCount   int
 }
@@ -451,10 +489,10 @@ func (t *table) print(w io.Writer) {
 	fmt.Fprintf(w, "\nipvsadm bench: %d services x %d reals = %d rule lines, %d /etc/hosts lines, "+
 		"%d rounds (ref, ours alternating), medians; kernel %s, %d CPUs\n",
 		t.services, t.reals, t.lines, t.hosts, t.rounds, strings.TrimSpace(string(kernel)), runtime.NumCPU())
-	fmt.Fprintf(w, "%-18s %-28s %-28s %6s %6s %-5s %s\n", "test", "reference", "ours", "ratio", "goal", "", "output")
+	fmt.Fprintf(w, "%-20s %-28s %-28s %6s %6s %-5s %s\n", "test", "reference", "ours", "ratio", "goal", "", "output")
 	for _, r := range t.rows {
 		if len(r.ref) == 0 || len(r.ours) == 0 {
-			fmt.Fprintf(w, "%-18s skipped\n", r.name)
+			fmt.Fprintf(w, "%-20s skipped\n", r.name)
 			continue
 		}
 		met := "met"
@@ -465,7 +503,10 @@ func (t *table) print(w io.Writer) {
 		if !r.same {
 			same = "DIFFERS: " + r.note
 		}
-		fmt.Fprintf(w, "%-18s %-28s %-28s %6.2f %6.2f %-5s %s\n", r.name, r.cell(r.ref), r.cell(r.ours),
+		if r.base != "" {
+			same += " (reference column: " + r.base + ")"
+		}
+		fmt.Fprintf(w, "%-20s %-28s %-28s %6.2f %6.2f %-5s %s\n", r.name, r.cell(r.ref), r.cell(r.ours),
 			r.ratio(), r.goal, met, same)
 	}
 	for _, c := range t.checks {
@@ -487,6 +528,10 @@ func printGrowth(w io.Writer, ts []*table) {
 	for i, r := range ts[0].rows {
 		fmt.Fprintf(w, "%-18s", r.name)
 		for _, t := range ts {
+			if i >= len(t.rows) || t.rows[i].name != r.name {
+				fmt.Fprintf(w, " %22s", "-")
+				continue
+			}
 			rr := t.rows[i]
 			f := wallOf
 			if rr.rss {

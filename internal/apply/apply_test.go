@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"fmt"
 	"net/netip"
 	"reflect"
 	"strings"
@@ -258,4 +259,51 @@ func FuzzParseDiff(f *testing.F) {
 			t.Fatalf("after applying, still:\n%s", formatAll(d))
 		}
 	})
+}
+
+// A real server given twice is refused whether its service has few real
+// servers (scanned) or many (looked up in a map).
+func TestParseDuplicateDests(t *testing.T) {
+	for _, n := range []int{3, 16, 17, 40} {
+		var b strings.Builder
+		b.WriteString("-A -t 10.0.0.1:80 -s rr\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "-a -t 10.0.0.1:80 -r 10.0.1.%d:80 -m\n", i+1)
+		}
+		fmt.Fprintf(&b, "-a -t 10.0.0.1:80 -r 10.0.1.%d:80 -m -w 2\n", n)
+		tb, errs := Parse(strings.NewReader(b.String()), parser())
+		if len(errs) != 1 || errs[0].Line != n+2 || !strings.Contains(errs[0].Msg, "defined twice") {
+			t.Errorf("%d real servers, the last again: errors %v", n, errs)
+		}
+		if len(tb) != 1 || len(tb[0].Dests) != n {
+			t.Errorf("%d real servers: table %d services, %d real servers", n, len(tb), len(tb[0].Dests))
+		}
+	}
+}
+
+// Services with many real servers (matched through a map in Diff) reach
+// the wanted table as services with few do.
+func TestDiffManyDests(t *testing.T) {
+	rules := func(from, to, w int) string {
+		var b strings.Builder
+		b.WriteString("-A -t 10.0.0.1:80 -s rr\n")
+		for i := from; i < to; i++ {
+			fmt.Fprintf(&b, "-a -t 10.0.0.1:80 -r 10.0.1.%d:80 -m -w %d\n", i+1, w+i%2)
+		}
+		return b.String()
+	}
+	cur, want := rules(0, 30, 1), rules(5, 40, 2)
+	k := kernelWith(t, cur)
+	c := read(t, k)
+	ops := Diff(c, mustParse(t, want))
+	// 10 new, 25 edited (weights), 5 removed.
+	if len(ops) != 40 {
+		t.Errorf("%d changes, want 40:\n%s", len(ops), formatAll(ops))
+	}
+	if res := Exec(k, c, ops); len(res.Failed) != 0 {
+		t.Fatal(res.Failed[0].Message())
+	}
+	if d := Diff(read(t, k), mustParse(t, want)); len(d) != 0 {
+		t.Errorf("still differs:\n%s", formatAll(d))
+	}
 }

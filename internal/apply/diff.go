@@ -13,6 +13,7 @@ func Diff(cur, want Table) []ipvs.Op {
 	}
 	wanted := make(map[svcKey]bool, len(want))
 	var adds, dests, dels []ipvs.Op
+	var kept []bool
 	for i := range want {
 		w := &want[i]
 		k := keyOf(&w.Service)
@@ -29,20 +30,38 @@ func Diff(cur, want Table) []ipvs.Op {
 		if !sameService(&c.Service, &w.Service) {
 			adds = append(adds, ipvs.Op{Kind: ipvs.OpUpdateService, Service: w.Service})
 		}
-		have := make(map[destKey]*ipvs.Destination, len(c.Dests))
-		for k := range c.Dests {
-			have[dkeyOf(&c.Dests[k].Destination)] = &c.Dests[k].Destination
+		// Each current real server is found by a scan, or through a map
+		// when the service has many; kept marks the ones still wanted.
+		var have map[destKey]int
+		if len(c.Dests) > scanMax {
+			have = make(map[destKey]int, len(c.Dests))
+			for k := range c.Dests {
+				have[dkeyOf(&c.Dests[k].Destination)] = k
+			}
 		}
-		keep := make(map[destKey]bool, len(w.Dests))
+		kept = append(kept[:0], make([]bool, len(c.Dests))...)
 		for _, wd := range w.Dests {
 			d := wd.Destination
 			dk := dkeyOf(&d)
-			keep[dk] = true
-			old, ok := have[dk]
-			if !ok {
+			k := -1
+			if have != nil {
+				if x, ok := have[dk]; ok {
+					k = x
+				}
+			} else {
+				for x := range c.Dests {
+					if dkeyOf(&c.Dests[x].Destination) == dk {
+						k = x
+						break
+					}
+				}
+			}
+			if k < 0 {
 				dests = append(dests, ipvs.Op{Kind: ipvs.OpNewDest, Service: w.Service, Dest: d})
 				continue
 			}
+			kept[k] = true
+			old := &c.Dests[k].Destination
 			if wd.NoUpper {
 				d.UpperThreshold = old.UpperThreshold
 			}
@@ -53,9 +72,9 @@ func Diff(cur, want Table) []ipvs.Op {
 				dests = append(dests, ipvs.Op{Kind: ipvs.OpUpdateDest, Service: w.Service, Dest: d})
 			}
 		}
-		for _, d := range c.Dests {
-			if !keep[dkeyOf(&d.Destination)] {
-				dels = append(dels, ipvs.Op{Kind: ipvs.OpDelDest, Service: c.Service, Dest: d.Destination})
+		for k := range c.Dests {
+			if !kept[k] {
+				dels = append(dels, ipvs.Op{Kind: ipvs.OpDelDest, Service: c.Service, Dest: c.Dests[k].Destination})
 			}
 		}
 	}

@@ -26,8 +26,12 @@ const prefix = "ipvsadm apply: "
 
 // Env is what a run works against; the program builds it from the system.
 type Env struct {
-	Open           func() (ipvs.API, error) // connects to IPVS
-	Parser         *grammar.Parser          // reads the file's lines
+	Open   func() (ipvs.API, error) // connects to IPVS
+	Parser *grammar.Parser          // reads the file's lines
+	// Go, if set, runs f beside the caller, in the caller's network
+	// namespace (the parser may ask DNS); the file is then parsed while
+	// the kernel's table is read. Nil: one after the other.
+	Go             func(f func())
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 }
@@ -75,22 +79,43 @@ parsed:
 		in, name = f, file
 	}
 
-	want, errs := Parse(in, env.Parser)
-	if len(errs) > 0 {
-		for _, e := range errs {
+	// The file is parsed while the kernel's table is read: apply needs
+	// both, and reading changes nothing. Bad lines are still reported
+	// first, and then nothing is applied.
+	type parsed struct {
+		want Table
+		errs []LineError
+	}
+	got := make(chan parsed, 1)
+	parse := func() {
+		want, errs := Parse(in, env.Parser)
+		got <- parsed{want, errs}
+	}
+	if env.Go != nil {
+		env.Go(parse)
+	} else {
+		parse()
+	}
+	api, openErr := env.Open()
+	var cur Table
+	var readErr error
+	if openErr == nil {
+		defer api.Close()
+		cur, readErr = Read(api)
+	}
+	pf := <-got
+	want := pf.want
+	if len(pf.errs) > 0 {
+		for _, e := range pf.errs {
 			fmt.Fprintf(stderr, "%s%s:%d: %s\n", prefix, name, e.Line, e.Msg)
 		}
-		return fail(2, "%d bad line(s); nothing applied", len(errs))
+		return fail(2, "%d bad line(s); nothing applied", len(pf.errs))
 	}
-
-	api, err := env.Open()
-	if err != nil {
-		return fail(2, "%s", OpenMessage(err))
+	if openErr != nil {
+		return fail(2, "%s", OpenMessage(openErr))
 	}
-	defer api.Close()
-	cur, err := Read(api)
-	if err != nil {
-		return fail(1, "reading the current table: %s; nothing applied", kernelMessage(err))
+	if readErr != nil {
+		return fail(1, "reading the current table: %s; nothing applied", kernelMessage(readErr))
 	}
 	ops := Diff(cur, want)
 	if dry {

@@ -53,6 +53,10 @@ func keyOf(s *ipvs.Service) svcKey {
 	return svcKey{family: s.Family, proto: s.Protocol, addr: s.Address.Unmap(), port: s.Port}
 }
 
+// scanMax is how many real servers a service may have before they are
+// looked up through a map rather than by a scan.
+const scanMax = 16
+
 // destKey identifies a destination within its service.
 type destKey struct {
 	addr netip.Addr
@@ -70,8 +74,11 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 	var t Table
 	var errs []LineError
 	idx := map[svcKey]int{}
-	dests := map[svcKey]map[destKey]bool{}
-	br := bufio.NewReader(r)
+	// Real servers already given, by service: few per service are
+	// checked by a scan, many through a map made when they get many.
+	many := map[int]map[destKey]bool{}
+	br := bufio.NewReaderSize(r, 64<<10)
+	req := &grammar.Request{}
 	for n := 1; ; n++ {
 		argv, ok := grammar.ReadRestoreLine(br, "ipvsadm")
 		if !ok {
@@ -81,8 +88,7 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 			continue
 		}
 		bad := func(msg string) { errs = append(errs, LineError{n, msg}) }
-		req, ex := p.Parse(argv[0], argv[1:])
-		if ex != nil {
+		if ex := p.ParseArgvTo(req, argv); ex != nil {
 			msg := strings.ReplaceAll(strings.TrimRight(ex.Stderr+ex.Stdout, "\n"), "\n", "; ")
 			if msg == "" || ex.Stderr == grammar.TryHelp(argv[0]).Stderr {
 				msg = "not a valid ipvsadm command line"
@@ -98,7 +104,6 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 				continue
 			}
 			idx[k] = len(t)
-			dests[k] = map[destKey]bool{}
 			t = append(t, Entry{Service: req.Service})
 		case grammar.CmdAddDest:
 			k := keyOf(&req.Service)
@@ -107,13 +112,28 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 				bad("real server for " + serviceName(&req.Service) + ", which no earlier -A line defines")
 				continue
 			}
-			dk := dkeyOf(&req.Dest)
-			if dests[k][dk] {
+			dk, seen := dkeyOf(&req.Dest), false
+			if m := many[i]; m != nil {
+				seen = m[dk]
+				m[dk] = true
+			} else {
+				for j := range t[i].Dests {
+					seen = seen || dkeyOf(&t[i].Dests[j].Destination) == dk
+				}
+				if len(t[i].Dests) == scanMax {
+					m = make(map[destKey]bool, 2*scanMax)
+					for j := range t[i].Dests {
+						m[dkeyOf(&t[i].Dests[j].Destination)] = true
+					}
+					m[dk] = true
+					many[i] = m
+				}
+			}
+			if seen {
 				bad("real server " + addrPort(req.Dest.Address, req.Dest.Port) + " of " +
 					serviceName(&req.Service) + " is defined twice")
 				continue
 			}
-			dests[k][dk] = true
 			t[i].Dests = append(t[i].Dests, Dest{Destination: req.Dest,
 				NoUpper: req.Options&grammar.OptUThreshold == 0, NoLower: req.Options&grammar.OptLThreshold == 0})
 		default:
@@ -125,19 +145,21 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 
 // Read is the kernel's current table.
 func Read(api ipvs.API) (Table, error) {
-	svcs, err := api.Services()
+	var t Table
+	err := api.EachService(func(s *ipvs.Service) error {
+		t = append(t, Entry{Service: *s})
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	t := make(Table, len(svcs))
-	for i := range svcs {
-		t[i].Service = svcs[i]
-		ds, err := api.Destinations(svcs[i])
+	for i := range t {
+		err := api.EachDestination(t[i].Service, func(d *ipvs.Destination) error {
+			t[i].Dests = append(t[i].Dests, Dest{Destination: *d})
+			return nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		for _, d := range ds {
-			t[i].Dests = append(t[i].Dests, Dest{Destination: d})
 		}
 	}
 	return t, nil

@@ -42,22 +42,39 @@ func PosixEnv(lookup func(string) (string, bool)) bool {
 // with only option words left after it makes ipvsadm loop for ever (Parse
 // keeps the macro as it is and goes on).
 func (p *Parser) Parse(prog string, args []string) (*Request, *Exit) {
-	if len(args) == 0 {
-		return &Request{Cmd: CmdList}, nil
+	req := &Request{}
+	if ex := p.ParseTo(req, prog, args); ex != nil {
+		return nil, ex
 	}
-	st := &parseState{prog: prog, res: p.Resolver}
+	return req, nil
+}
+
+// ParseTo is Parse into a Request the caller provides (its old contents
+// are replaced), for callers that parse many lines into one.
+func (p *Parser) ParseTo(req *Request, prog string, args []string) *Exit {
+	argv := append(make([]string, 0, 1+len(args)), prog)
+	return p.ParseArgvTo(req, append(argv, args...))
+}
+
+// ParseArgvTo is ParseTo of a whole argv (argv[0] the program), as
+// ReadRestoreLine returns it; argv is read, never changed.
+func (p *Parser) ParseArgvTo(req *Request, argv []string) *Exit {
+	prog, args := argv[0], argv[1:]
+	*req = Request{}
+	if len(args) == 0 {
+		req.Cmd = CmdList
+		return nil
+	}
+	st := parseState{prog: prog, res: p.Resolver, req: req}
 	if st.res == nil {
 		st.res = noNames{}
 	}
 	st.init()
-	argv := append([]string{prog}, args...)
-	if ex := st.parseOptions(newPopt(argv, p.Posix)); ex != nil {
-		return nil, ex
+	pp := newPopt(argv, p.Posix)
+	if ex := st.parseOptions(pp); ex != nil {
+		return ex
 	}
-	if ex := st.check(); ex != nil {
-		return nil, ex
-	}
-	return &st.req, nil
+	return st.check()
 }
 
 // TryHelp is the hint ipvsadm prints when it cannot make sense of its
@@ -85,7 +102,7 @@ const (
 type parseState struct {
 	prog       string
 	res        Resolver
-	req        Request
+	req        *Request
 	schedFlags string // -b's value, read once the scheduler is known
 }
 
@@ -116,7 +133,7 @@ func (st *parseState) parseOptions(p *popt) *Exit {
 	if c < 0 {
 		return TryHelp(st.prog)
 	}
-	req := &st.req
+	req := st.req
 	switch c {
 	case 'A':
 		req.Cmd = CmdAdd
@@ -208,7 +225,7 @@ func (st *parseState) parseOptions(p *popt) *Exit {
 
 // option handles one option after the command, as ipvsadm's second switch.
 func (st *parseState) option(p *popt, c int, arg string, hasArg bool) *Exit {
-	req := &st.req
+	req := st.req
 	svc, dest := &req.Service, &req.Dest
 	var ex *Exit
 	// The table row gives the option's bit and list format.
@@ -380,7 +397,7 @@ func (st *parseState) option(p *popt, c int, arg string, hasArg bool) *Exit {
 // check is the part of ipvsadm's process_options between parsing and the
 // kernel call.
 func (st *parseState) check() *Exit {
-	req := &st.req
+	req := st.req
 	svc, dest := &req.Service, &req.Dest
 	if ex := genericOptCheck(req.Cmd, req.Options); ex != nil {
 		return ex

@@ -107,6 +107,19 @@ func FuzzRestoreLines(f *testing.F) {
 	f.Add(bytes.Repeat([]byte("x"), RestoreTokenMax+3))
 	p := &Parser{Resolver: fuzzResolver{}}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Whole lines at once, as far as the buffer allows, read the same
+		// words as byte by byte; a small buffer makes lines straddle it.
+		fast, slow := bufio.NewReaderSize(bytes.NewReader(data), 16), bufio.NewReader(bytes.NewReader(data))
+		for {
+			a, aok := ReadRestoreLine(fast, "ipvsadm")
+			b, bok := readRestoreLineBytes(slow, "ipvsadm")
+			if aok != bok || !reflect.DeepEqual(a, b) {
+				t.Fatalf("whole lines: %q %v, byte by byte: %q %v", a, aok, b, bok)
+			}
+			if !aok {
+				break
+			}
+		}
 		in := bufio.NewReader(bytes.NewReader(data))
 		for n := 0; ; n++ {
 			if n > len(data)+1 {

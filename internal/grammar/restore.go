@@ -2,6 +2,7 @@ package grammar
 
 import (
 	"bufio"
+	"bytes"
 	"strings"
 )
 
@@ -21,6 +22,68 @@ func isRestoreSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || 
 // (which drops that last line's words). A line of no words comes back as
 // just [prog]; ipvsadm skips such lines.
 func ReadRestoreLine(r *bufio.Reader, prog string) (argv []string, ok bool) {
+	if argv, ok := wholeLine(r, prog); ok {
+		return argv, true
+	}
+	return readRestoreLineBytes(r, prog)
+}
+
+// wholeLine takes the next line at once when r already holds all of it
+// and reading it byte by byte could not tell otherwise: it ends in a
+// newline, has no NUL byte and no word longer than RestoreTokenMax. Its
+// words then share one string. Otherwise it takes nothing.
+func wholeLine(r *bufio.Reader, prog string) ([]string, bool) {
+	if r.Buffered() == 0 {
+		if _, err := r.Peek(1); err != nil {
+			return nil, false
+		}
+	}
+	buf, _ := r.Peek(r.Buffered())
+	end := bytes.IndexByte(buf, '\n')
+	if end < 0 {
+		return nil, false
+	}
+	buf = buf[:end]
+	words, start := 0, -1
+	for i := 0; i <= len(buf); i++ {
+		if i < len(buf) && buf[i] == 0 {
+			return nil, false
+		}
+		if i == len(buf) || isRestoreSpace(buf[i]) {
+			if start >= 0 {
+				if i-start > RestoreTokenMax {
+					return nil, false
+				}
+				words++
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	line := string(buf)
+	_, _ = r.Discard(end + 1)
+	argv := make([]string, 1, 1+words)
+	argv[0] = prog
+	start = -1
+	for i := 0; i <= len(line); i++ {
+		if i == len(line) || isRestoreSpace(line[i]) {
+			if start >= 0 {
+				if w := line[start:i]; w != "ipvsadm" {
+					argv = append(argv, w)
+				}
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	return argv, true
+}
+
+// readRestoreLineBytes is ReadRestoreLine one byte at a time, as
+// config_stream_read reads.
+func readRestoreLineBytes(r *bufio.Reader, prog string) (argv []string, ok bool) {
 	argv = []string{prog}
 	words := 0
 	for {

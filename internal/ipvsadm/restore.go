@@ -30,6 +30,7 @@ func (r *runner) restore(readingStdin bool) (int, error) {
 	result := 0
 	var ops []ipvs.Op
 	var opsOf []op
+	req := &grammar.Request{} // each line's, reused: changeOp copies what it keeps
 	send := func() {
 		if len(ops) == 0 {
 			return
@@ -54,7 +55,7 @@ func (r *runner) restore(readingStdin bool) (int, error) {
 		if len(argv) <= 1 {
 			continue
 		}
-		req, ex := r.parser.Parse(argv[0], argv[1:])
+		ex := r.parser.ParseArgvTo(req, argv)
 		if ex == nil {
 			if o, eo, ok := changeOp(req); ok {
 				ops, opsOf = append(ops, o), append(opsOf, eo)
