@@ -97,20 +97,27 @@ func progName(args []string) string {
 
 // goHere runs f on a goroutine of its own whose thread is in the calling
 // thread's network namespace. Go starts threads from a template thread
-// that --netns did not move, so the goroutine's thread joins it first; it
-// stays locked, and so ends with the goroutine.
+// that --netns did not move, so the goroutine's thread joins the caller's
+// namespace when it is elsewhere (only after --netns, which needed the
+// privilege that setns needs); it stays locked, and so ends with the
+// goroutine. Should joining fail, f runs all the same.
 func goHere(f func()) {
+	var here unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/net", &here); err != nil {
+		f()
+		return
+	}
 	fd, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		f()
 		return
 	}
 	go func() {
+		defer unix.Close(fd)
 		runtime.LockOSThread()
-		err := unix.Setns(fd, unix.CLONE_NEWNET)
-		unix.Close(fd)
-		if err != nil {
-			panic("ipvsadm: cannot join the network namespace: " + err.Error())
+		var st unix.Stat_t
+		if unix.Stat("/proc/thread-self/ns/net", &st) != nil || st.Dev != here.Dev || st.Ino != here.Ino {
+			_ = unix.Setns(fd, unix.CLONE_NEWNET)
 		}
 		f()
 	}()

@@ -3,6 +3,8 @@ package main
 import (
 	"reflect"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestNetnsArg(t *testing.T) {
@@ -32,5 +34,23 @@ func TestNetnsArg(t *testing.T) {
 		if name != tc.name || ok != tc.ok || gotErr != tc.err || (err == nil && !reflect.DeepEqual(rest, tc.rest)) {
 			t.Errorf("netnsArg(%q) = %q, %q, %v, %q; want %q, %q, %v, %q", tc.args, name, rest, ok, gotErr, tc.name, tc.rest, tc.ok, tc.err)
 		}
+	}
+}
+
+// goHere runs f on another goroutine whose thread is in the caller's
+// network namespace; as a user without privileges too (no setns is needed
+// when the thread is there already).
+func TestGoHere(t *testing.T) {
+	var want, got unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/net", &want); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	goHere(func() { done <- unix.Stat("/proc/thread-self/ns/net", &got) })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got.Ino != want.Ino || got.Dev != want.Dev {
+		t.Errorf("f ran in namespace %d, the caller is in %d", got.Ino, want.Ino)
 	}
 }
