@@ -122,7 +122,7 @@ func truncate(s string, n int) string {
 // setOption records one option; each may be given once.
 func (st *parseState) setOption(o Option) *Exit {
 	if st.req.Options&o != 0 {
-		return failf("multiple '%s' options specified", optionName(o))
+		return failf("multiple '%s' options specified", o)
 	}
 	st.req.Options |= o
 	return nil
@@ -446,7 +446,6 @@ func (st *parseState) check() *Exit {
 	return nil
 }
 
-func optionName(o Option) string { return o.String() }
 
 // Which options each command takes, one column per option bit in the
 // order of the option bits: '+' required, 'x' not allowed, '1' at most one of
