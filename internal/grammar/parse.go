@@ -446,7 +446,6 @@ func (st *parseState) check() *Exit {
 	return nil
 }
 
-
 // Which options each command takes, one column per option bit in the
 // order of the option bits: '+' required, 'x' not allowed, '1' at most one of
 // the '1's, '.' allowed.
