@@ -62,10 +62,7 @@ _ipvsadm_value()
 	for _, o := range Options {
 		opts = append(opts, o.Forms()...)
 	}
-	var subs []string
-	for _, s := range Subcommands {
-		subs = append(subs, s.Name)
-	}
+	subs := subcommandNames()
 	b.WriteString(`_ipvsadm()
 {
     local cword=$COMP_CWORD
@@ -124,8 +121,12 @@ _ipvsadm_value()
             COMPREPLY=($(compgen -f -- "$cur"))
 `)
 		}
-		if len(s.Values) > 0 {
-			fmt.Fprintf(&b, "            (( cword == i + 1 )) && COMPREPLY=($(compgen -W '%s' -- \"$cur\"))\n", strings.Join(s.Values, " "))
+		values := s.Values
+		if s.Words {
+			values = subs
+		}
+		if len(values) > 0 {
+			fmt.Fprintf(&b, "            (( cword == i + 1 )) && COMPREPLY=($(compgen -W '%s' -- \"$cur\"))\n", strings.Join(values, " "))
 		}
 		b.WriteString("            return 0 ;;\n")
 	}
@@ -175,6 +176,15 @@ func valuesOf(v Value) []string {
 		return SchedFlagNames
 	}
 	return nil
+}
+
+// subcommandNames returns the words of Subcommands, in order.
+func subcommandNames() []string {
+	var n []string
+	for _, s := range Subcommands {
+		n = append(n, s.Name)
+	}
+	return n
 }
 
 // subOptions returns the options of all subcommands.

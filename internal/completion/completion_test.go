@@ -92,7 +92,12 @@ func TestBashCompletes(t *testing.T) {
 		{[]string{"ipvsadm", "-A", "-p", "--sc"}, sorted("--scheduler", "--sched-flags", "--sctp-service")},
 		{[]string{"ipvsadm", "-A", "-p", ""}, nil},
 		{[]string{"ipvsadm", "-a", "-w", ""}, nil},
-		{[]string{"ipvsadm", ""}, []string{"apply", "arp-prep", "completion"}},
+		{[]string{"ipvsadm", ""}, []string{"apply", "arp-prep", "completion", "help", "version"}},
+		{[]string{"ipvsadm", "help", ""}, []string{"apply", "arp-prep", "completion", "help", "version"}},
+		{[]string{"ipvsadm", "help", "c"}, []string{"completion"}},
+		{[]string{"ipvsadm", "help", "apply", ""}, nil},
+		{[]string{"ipvsadm", "version", "-"}, []string{"--json"}},
+		{[]string{"ipvsadm", "--netns", "blue", "v"}, []string{"version"}},
 		{[]string{"ipvsadm", "ar"}, []string{"arp-prep"}},
 		{[]string{"ipvsadm", "--netns", "blue", "a"}, []string{"apply", "arp-prep"}},
 		{[]string{"ipvsadm", "-L", ""}, nil},
@@ -224,10 +229,11 @@ func TestMain_(t *testing.T) {
 	}{
 		{args: []string{"bash"}, out: Bash()},
 		{args: []string{"zsh"}, out: Zsh()},
-		{args: []string{"fish"}, status: 2, err: "ipvsadm completion: unknown shell \"fish\" (want bash or zsh)\n"},
-		{args: nil, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
-		{args: []string{"bash", "zsh"}, status: 2, err: "usage: ipvsadm completion bash|zsh\n"},
-		{args: []string{"--help"}, out: "usage: ipvsadm completion bash|zsh\n"},
+		{args: []string{"fish"}, status: 2, err: "ipvsadm completion: unknown shell \"fish\"; want bash or zsh (see ipvsadm completion --help)\n"},
+		{args: nil, status: 2, err: "ipvsadm completion: no shell given; want bash or zsh (see ipvsadm completion --help)\n"},
+		{args: []string{"bash", "zsh"}, status: 2, err: "ipvsadm completion: one shell only (see ipvsadm completion --help)\n"},
+		{args: []string{"--help"}, out: Usage},
+		{args: []string{"-h"}, out: Usage},
 	} {
 		var out, errb bytes.Buffer
 		st := Main(tc.args, &out, &errb)

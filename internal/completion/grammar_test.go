@@ -1,8 +1,11 @@
 package completion
 
 import (
+	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/lvsgo/ipvsadm/internal/about"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -64,5 +67,29 @@ func TestValueListsMatchIPVS(t *testing.T) {
 		if _, ok := ipvs.ParseDaemonState(w); !ok {
 			t.Errorf("daemon state %q is not one ipvs reads", w)
 		}
+	}
+}
+
+// TestTableMatchesAdditions: the subcommands completed are those help
+// lists (internal/about), in its order, and every option marked as an
+// addition is one help lists, and the other way round.
+func TestTableMatchesAdditions(t *testing.T) {
+	if got, want := subcommandNames(), about.Subcommands(); !reflect.DeepEqual(got, want) {
+		t.Errorf("completion's subcommands %q, help's %q", got, want)
+	}
+	listed := map[string]bool{}
+	for _, a := range about.Additions {
+		if strings.HasPrefix(a.Word, "--") {
+			listed[a.Word] = true
+		}
+	}
+	for _, o := range Options {
+		if o.Group == Extension && !listed["--"+o.Long] {
+			t.Errorf("--%s is an addition help does not list", o.Long)
+		}
+		delete(listed, "--"+o.Long)
+	}
+	for w := range listed {
+		t.Errorf("help lists %s, which completion does not complete", w)
 	}
 }

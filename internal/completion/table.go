@@ -132,6 +132,7 @@ type Subcommand struct {
 	Options []Option // its own options
 	Values  []string // fixed operand words, if any
 	Files   bool     // the operand is a file name
+	Words   bool     // the operand is a subcommand word (help's)
 }
 
 // Subcommands are ours, not ipvsadm 1.31's.
@@ -164,6 +165,19 @@ var Subcommands = []Subcommand{
 		Args:   "bash|zsh",
 		Help:   "print a shell completion script",
 		Values: Shells,
+	},
+	{
+		Name:  "help",
+		Args:  "[word]",
+		Help:  "list what this ipvsadm adds to ipvsadm 1.31, or describe one",
+		Words: true,
+	},
+	{
+		Name: "version",
+		Help: "print the versions of this ipvsadm, Go and the kernel's IPVS",
+		Options: []Option{
+			{Long: "json", Help: "as one line of JSON"},
+		},
 	},
 }
 

@@ -50,6 +50,10 @@ _ipvsadm() {
 			b.WriteString(" \\\n        '1:rules file (- for standard input):_files'")
 		case len(s.Values) > 0:
 			fmt.Fprintf(&b, " \\\n        '1:%s:(%s)'", "shell", strings.Join(s.Values, " "))
+		case s.Words:
+			fmt.Fprintf(&b, " \\\n        '1:%s:(%s)'", "subcommand", strings.Join(subcommandNames(), " "))
+		case s.Args == "":
+			// no operands
 		default:
 			b.WriteString(" \\\n        '*:virtual IP address: '")
 		}
