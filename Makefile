@@ -6,13 +6,16 @@ CACHE   ?= $(CURDIR)/.cache
 export CACHE
 GOFLAGS_STATIC = CGO_ENABLED=0
 BIN     = ipvsadm
+# VERSION (git describe) is linked in as main.version: `ipvsadm version`
+# prints it.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 # disablethp=1 as the binary's default GODEBUG (the runtime reads it before
 # its first heap page; GODEBUG in the environment still overrides it): a
 # command that runs for milliseconds gains nothing from transparent huge
 # pages, and on kernels with THP "always" (Debian's) each 2 MiB huge page of
 # heap costs 2 MiB of resident memory and the time to clear it. Go only
 # accepts known settings in //go:debug lines, so it is set at link time.
-LDFLAGS = -s -w -X runtime.godebugDefault=disablethp=1
+LDFLAGS = -s -w -X runtime.godebugDefault=disablethp=1 -X main.version=$(VERSION)
 E2EBIN  = $(CACHE)/bin/e2e.test
 
 .PHONY: all build test unit vet e2e demo bench fuzz fuzz-smoke clean go-deps deps

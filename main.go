@@ -1,6 +1,6 @@
 // Command ipvsadm administers the Linux IP Virtual Server table. It is a
 // drop-in replacement for ipvsadm 1.31, plus extra subcommands (arp-prep,
-// apply, completion), and acts as ipvsadm-save or ipvsadm-restore when
+// apply, completion, help, version), and acts as ipvsadm-save or ipvsadm-restore when
 // called by those names.
 //
 // This file is where the program meets the system: it builds each
@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/lvsgo/ipvsadm/internal/about"
 	"github.com/lvsgo/ipvsadm/internal/apply"
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/completion"
@@ -23,42 +24,113 @@ import (
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
+// version is this ipvsadm's version; the Makefile links it in
+// (-X main.version=..., from git describe).
+var version string
+
 func main() {
-	status := run(os.Args)
+	status := run(os.Args, stdio{os.Stdin, os.Stdout, os.Stderr})
 	if status == grammar.StatusSegfault {
 		segfault()
 	}
 	os.Exit(status)
 }
 
-func run(args []string) int {
-	// Subcommands are words ipvsadm 1.31 rejects as a first argument, so
-	// dispatching on them leaves the ipvsadm grammar itself untouched.
+// stdio is the program's standard streams; tests give their own.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+func run(args []string, s stdio) int {
 	if len(args) > 1 && progname.ModeOf(args[0]) == progname.Ipvsadm {
 		// --netns NAME first: every command then runs in that namespace.
 		var status int
 		var ok bool
-		if args, status, ok = withNetns(args, os.Stderr); !ok {
+		if args, status, ok = withNetns(args, s.err); !ok {
 			return status
 		}
 	}
 	if len(args) > 1 && progname.ModeOf(args[0]) == progname.Ipvsadm {
-		switch args[1] {
-		case "arp-prep":
-			return arpprep.Run(args[2:], arpprepEnv())
-		case "completion":
-			return completion.Main(args[2:], os.Stdout, os.Stderr)
-		case "apply":
-			applyGC()
-			return apply.Run(args[2:], apply.Env{Open: openIPVS, Parser: systemParser(), Go: goHere,
-				Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+		if sub := subcommand(args, s); sub != nil {
+			return sub(args[2:])
 		}
 		// -R --test: check a restore input, apply nothing.
 		if len(args) == 3 && (args[1] == "-R" && args[2] == "--test" || args[1] == "--test" && args[2] == "-R") {
-			return ipvsadm.CheckRestore(args[0], systemParser(), os.Stdin, os.Stderr)
+			return ipvsadm.CheckRestore(args[0], systemParser(), s.in, s.err)
 		}
 	}
-	return progname.Run(args, os.Stdin, os.Stdout, os.Stderr, runIpvsadm)
+	return progname.Run(args, s.in, s.out, s.err, runIpvsadm)
+}
+
+// subcommand returns the addition that args (args[0] the program) call
+// for, or nil when they are an ipvsadm 1.31 command line. Subcommands are
+// words ipvsadm 1.31 rejects as a first argument, so dispatching on them
+// leaves the ipvsadm grammar itself untouched.
+func subcommand(args []string, s stdio) func(args []string) int {
+	switch args[1] {
+	case "arp-prep":
+		return func(a []string) int { return arpprep.Run(a, arpprepEnv(s)) }
+	case "completion":
+		return func(a []string) int { return completion.Main(a, s.out, s.err) }
+	case "apply":
+		return func(a []string) int {
+			applyGC()
+			return apply.Run(a, apply.Env{Open: openIPVS, Parser: systemParser(), Go: goHere,
+				Stdin: s.in, Stdout: s.out, Stderr: s.err})
+		}
+	case "help", "version":
+		// ipvsadm 1.31 does act on a few lines that start with these
+		// words: "help -h" prints its help, "version -v" its version
+		// (popt finds options anywhere). Those stay its.
+		if !refusedBy131(args) {
+			return nil
+		}
+		env := aboutEnv(args[0], s)
+		if args[1] == "help" {
+			return func(a []string) int { return about.Help(a, env) }
+		}
+		return func(a []string) int { return about.Version(a, env) }
+	}
+	return nil
+}
+
+// refusedBy131 reports whether ipvsadm 1.31 answers args with an error
+// and does nothing else. It resolves no names: whether 1.31 refuses a
+// line that starts with a word never depends on them.
+func refusedBy131(args []string) bool {
+	p := grammar.Parser{Posix: grammar.PosixEnv(os.LookupEnv)}
+	_, ex := p.Parse(args[0], args[1:])
+	return ex != nil && ex.Status != 0 && ex.Status != grammar.StatusSegfault
+}
+
+// aboutEnv is help and version on this binary and this kernel; the
+// usage of the other subcommands is their own --help.
+func aboutEnv(prog string, s stdio) about.Env {
+	bi, _ := debug.ReadBuildInfo()
+	return about.Env{
+		Linked: version,
+		Build:  bi,
+		Kernel: kernelInfo,
+		Root:   os.Geteuid() == 0,
+		Usage: func(word string) int {
+			return subcommand([]string{prog, word}, s)([]string{"--help"})
+		},
+		Stdout: s.out,
+		Stderr: s.err,
+	}
+}
+
+// kernelInfo is the kernel's IPVS GET_INFO, connecting as -v does
+// (modprobe if need be) but with modprobe's messages discarded: version
+// reports the failure in its own words.
+func kernelInfo() (ipvs.Info, error) {
+	c, err := ipvs.Open(ipvs.Config{})
+	if err != nil {
+		return ipvs.Info{}, err
+	}
+	defer c.Close()
+	return c.CachedInfo(), nil
 }
 
 // runIpvsadm is one ipvsadm 1.31 command line against the system.
@@ -101,13 +173,13 @@ func openIPVS() (ipvs.API, error) {
 // arpprepEnv is arp-prep on this network namespace's sysctls and
 // addresses, with its state file (IPVSADM_ARP_PREP_STATE overrides the
 // path, for tests).
-func arpprepEnv() arpprep.Env {
+func arpprepEnv(s stdio) arpprep.Env {
 	path := arpprep.StatePath()
 	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
 		path = p
 	}
 	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: path},
-		Root: os.Geteuid() == 0, Stdout: os.Stdout, Stderr: os.Stderr}
+		Root: os.Geteuid() == 0, Stdout: s.out, Stderr: s.err}
 }
 
 // systemParser reads command lines with the machine's name service and

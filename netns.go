@@ -34,7 +34,7 @@ func netnsArg(args []string) (name string, rest []string, ok bool, err error) {
 	switch {
 	case a == "--netns":
 		if len(args) < 3 {
-			return "", nil, true, errors.New("--netns needs a namespace name")
+			return "", nil, true, errors.New("no namespace name given (see ipvsadm help --netns)")
 		}
 		name, rest = args[2], append([]string{args[0]}, args[3:]...)
 	case strings.HasPrefix(a, "--netns="):
@@ -43,7 +43,7 @@ func netnsArg(args []string) (name string, rest []string, ok bool, err error) {
 		return "", args, false, nil
 	}
 	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
-		return "", nil, true, fmt.Errorf("--netns %q: not a namespace name (a name under %s)", name, netnsDir)
+		return "", nil, true, fmt.Errorf("%q: not a namespace name (a name under %s; see ipvsadm help --netns)", name, netnsDir)
 	}
 	return name, rest, true, nil
 }
@@ -54,25 +54,26 @@ func enterNetns(name string) error {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		if errors.Is(err, unix.ENOENT) {
-			return fmt.Errorf("--netns %s: no such network namespace (%s does not exist; see ip netns add)", name, path)
+			return fmt.Errorf("%s: no such network namespace (%s does not exist; see ip netns add)", name, path)
 		}
-		return fmt.Errorf("--netns %s: cannot open %s: %v", name, path, err)
+		return fmt.Errorf("%s: cannot open %s: %v", name, path, err)
 	}
 	defer unix.Close(fd)
 	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
 		switch {
 		case errors.Is(err, unix.EPERM):
-			return fmt.Errorf("--netns %s: permission denied: entering a network namespace needs the CAP_SYS_ADMIN capability (run as root)", name)
+			return fmt.Errorf("%s: permission denied: entering a network namespace needs the CAP_SYS_ADMIN capability (run as root)", name)
 		case errors.Is(err, unix.EINVAL):
-			return fmt.Errorf("--netns %s: %s is not a network namespace", name, path)
+			return fmt.Errorf("%s: %s is not a network namespace", name, path)
 		}
-		return fmt.Errorf("--netns %s: setns: %v", name, err)
+		return fmt.Errorf("%s: setns: %v", name, err)
 	}
 	return nil
 }
 
 // withNetns handles a leading --netns; it returns the remaining arguments,
-// or a status when the run must end here.
+// or a status when the run must end here. Its errors are an addition's:
+// "ipvsadm --netns: ..." whatever the program was called as, status 2.
 func withNetns(args []string, stderr io.Writer) ([]string, int, bool) {
 	name, rest, ok, err := netnsArg(args)
 	if !ok {
@@ -82,17 +83,10 @@ func withNetns(args []string, stderr io.Writer) ([]string, int, bool) {
 		err = enterNetns(name)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", progName(args), err)
+		fmt.Fprintf(stderr, "ipvsadm --netns: %v\n", err)
 		return nil, 2, false
 	}
 	return rest, 0, true
-}
-
-func progName(args []string) string {
-	if len(args) > 0 && args[0] != "" {
-		return args[0]
-	}
-	return "ipvsadm"
 }
 
 // goHere runs f on a goroutine of its own whose thread is in the calling

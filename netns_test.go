@@ -20,10 +20,10 @@ func TestNetnsArg(t *testing.T) {
 		{args: []string{"ipvsadm", "--netns", "lab1", "-Ln"}, rest: []string{"ipvsadm", "-Ln"}, name: "lab1", ok: true},
 		{args: []string{"ipvsadm", "--netns=lab1", "apply", "-"}, rest: []string{"ipvsadm", "apply", "-"}, name: "lab1", ok: true},
 		{args: []string{"ipvsadm", "--netns", "lab1"}, rest: []string{"ipvsadm"}, name: "lab1", ok: true},
-		{args: []string{"ipvsadm", "--netns"}, ok: true, err: "--netns needs a namespace name"},
-		{args: []string{"ipvsadm", "--netns="}, ok: true, err: `--netns "": not a namespace name (a name under /run/netns)`},
-		{args: []string{"ipvsadm", "--netns", "a/b"}, ok: true, err: `--netns "a/b": not a namespace name (a name under /run/netns)`},
-		{args: []string{"ipvsadm", "--netns", ".."}, ok: true, err: `--netns "..": not a namespace name (a name under /run/netns)`},
+		{args: []string{"ipvsadm", "--netns"}, ok: true, err: "no namespace name given (see ipvsadm help --netns)"},
+		{args: []string{"ipvsadm", "--netns="}, ok: true, err: `"": not a namespace name (a name under /run/netns; see ipvsadm help --netns)`},
+		{args: []string{"ipvsadm", "--netns", "a/b"}, ok: true, err: `"a/b": not a namespace name (a name under /run/netns; see ipvsadm help --netns)`},
+		{args: []string{"ipvsadm", "--netns", ".."}, ok: true, err: `"..": not a namespace name (a name under /run/netns; see ipvsadm help --netns)`},
 		{args: []string{"ipvsadm", "--netnsx", "a"}, rest: []string{"ipvsadm", "--netnsx", "a"}},
 	} {
 		name, rest, ok, err := netnsArg(tc.args)

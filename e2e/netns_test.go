@@ -89,7 +89,7 @@ func TestNetns(t *testing.T) {
 		t.Errorf("after apply in the namespace:\n%s", got)
 	}
 	if o := relExec(t, -1, "-A -t 10.50.0.8\n", oursBin, "--netns=relours", "-R", "--test"); o.status != 2 ||
-		o.stderr != "ipvsadm: line 1: Zero port specified for non-persistent service\n" {
+		o.stderr != "ipvsadm -R --test: line 1: Zero port specified for non-persistent service\n" {
 		t.Errorf("-R --test in the namespace: %s", o)
 	}
 	if got := relMust(t, "", refBin, "-Sn"); got != rootBefore {
@@ -98,9 +98,9 @@ func TestNetns(t *testing.T) {
 
 	// Bad names fail in one line and run nothing.
 	for _, tc := range []struct{ args, stderr string }{
-		{"--netns nosuch -C", "ipvsadm: --netns nosuch: no such network namespace (/run/netns/nosuch does not exist; see ip netns add)\n"},
-		{"--netns ../etc -C", "ipvsadm: --netns \"../etc\": not a namespace name (a name under /run/netns)\n"},
-		{"--netns", "ipvsadm: --netns needs a namespace name\n"},
+		{"--netns nosuch -C", "ipvsadm --netns: nosuch: no such network namespace (/run/netns/nosuch does not exist; see ip netns add)\n"},
+		{"--netns ../etc -C", "ipvsadm --netns: \"../etc\": not a namespace name (a name under /run/netns; see ipvsadm help --netns)\n"},
+		{"--netns", "ipvsadm --netns: no namespace name given (see ipvsadm help --netns)\n"},
 	} {
 		o := relExec(t, -1, "", append([]string{oursBin}, strings.Fields(tc.args)...)...)
 		if o != (cmdResult{stderr: tc.stderr, status: 2}) {

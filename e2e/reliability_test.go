@@ -82,7 +82,7 @@ func TestNonRootMessages(t *testing.T) {
 	}{
 		{[]string{"apply", "-"}, "ipvsadm apply: permission denied: IPVS needs the CAP_NET_ADMIN capability (run as root)\n", 2},
 		{[]string{"apply", "--dry-run", "-"}, "ipvsadm apply: permission denied: IPVS needs the CAP_NET_ADMIN capability (run as root)\n", 2},
-		{[]string{"--netns", "relnr", "-Ln"}, "ipvsadm: --netns relnr: permission denied: entering a network namespace needs the CAP_SYS_ADMIN capability (run as root)\n", 2},
+		{[]string{"--netns", "relnr", "-Ln"}, "ipvsadm --netns: relnr: permission denied: entering a network namespace needs the CAP_SYS_ADMIN capability (run as root)\n", 2},
 	} {
 		o := relExec(t, nobody, "-A -t 10.0.0.1:80 -s rr\n", append([]string{oursBin}, tc.args...)...)
 		if o.stderr != tc.stderr || o.status != tc.status || o.stdout != "" {
@@ -126,6 +126,11 @@ func TestNoIPVS(t *testing.T) {
 	if o.stderr != want || o.status != 2 || o.stdout != "" {
 		t.Errorf("apply without IPVS: %s\nwant status 2, stderr %q", o, want)
 	}
+	// version says why and still succeeds.
+	o = relExec(t, -1, "", oursBin, "version")
+	if o.status != 0 || o.stderr != "" || !strings.HasSuffix(o.stdout, "\nkernel IPVS: not available (no ip_vs module in this kernel)\n") {
+		t.Errorf("version without IPVS: %s", o)
+	}
 	if loaded, _ := ipvsLoaded(); loaded {
 		t.Error("ip_vs got loaded although modprobe fails")
 	}
@@ -143,9 +148,9 @@ func TestRestoreTest(t *testing.T) {
 		"-D -t 10.9.0.1:80\n" +
 		"-A -u 10.9.0.5:53 -s\n"
 	o := relExec(t, -1, in, oursBin, "-R", "--test")
-	want := "ipvsadm: line 2: multiple 'forwarding-method' options specified\n" +
-		"ipvsadm: line 4: Zero port specified for non-persistent service\n" +
-		"ipvsadm: line 6: -s: missing argument\n"
+	want := "ipvsadm -R --test: line 2: multiple 'forwarding-method' options specified\n" +
+		"ipvsadm -R --test: line 4: Zero port specified for non-persistent service\n" +
+		"ipvsadm -R --test: line 6: -s: missing argument\n"
 	if o.stderr != want || o.status != 2 || o.stdout != "" {
 		t.Errorf("-R --test: %s\nwant status 2, stderr:\n%s", o, want)
 	}

@@ -13,9 +13,11 @@ import (
 // additions only; the -R path itself is unchanged.
 
 // CheckRestore reads a whole -R input from in and parses every line as
-// -R would (with p), applying nothing. Each bad line is reported on errw as
-// "PROG: line N: MESSAGE". The status is 0 when every line is good, else
-// the status ipvsadm would have exited with at the first bad line.
+// -R would (with p, prog as each line's argv[0]), applying nothing. Each
+// bad line is reported on errw as "ipvsadm -R --test: line N: MESSAGE",
+// an addition's prefix whatever the program was called as. The status is 0
+// when every line is good, else the status ipvsadm would have exited with
+// at the first bad line.
 func CheckRestore(prog string, p *grammar.Parser, in io.Reader, errw io.Writer) int {
 	r := bufio.NewReader(in)
 	status := 0
@@ -31,7 +33,7 @@ func CheckRestore(prog string, p *grammar.Parser, in io.Reader, errw io.Writer) 
 		if !bad {
 			continue
 		}
-		_, _ = io.WriteString(errw, prog+": line "+strconv.Itoa(n)+": "+msg+"\n")
+		_, _ = io.WriteString(errw, "ipvsadm -R --test: line "+strconv.Itoa(n)+": "+msg+"\n")
 		if status == 0 {
 			status = st
 		}

@@ -16,20 +16,20 @@ func TestCheckRestore(t *testing.T) {
 		{"empty", "", "", 0},
 		{"every bad line, numbered",
 			"-A -t 10.0.0.1:80\n\n-a -t 10.0.0.1:80 -r 10.0.0.2 -m -g\n-A -t 10.0.0.1\n-A -t 10.0.0.1:80 -s\n-A -u 10.0.0.1:53 -x\n",
-			"ipvsadm: line 3: multiple 'forwarding-method' options specified\n" +
-				"ipvsadm: line 4: Zero port specified for non-persistent service\n" +
-				"ipvsadm: line 5: -s: missing argument\n" +
-				"ipvsadm: line 6: -x: missing argument\n", 2},
+			"ipvsadm -R --test: line 3: multiple 'forwarding-method' options specified\n" +
+				"ipvsadm -R --test: line 4: Zero port specified for non-persistent service\n" +
+				"ipvsadm -R --test: line 5: -s: missing argument\n" +
+				"ipvsadm -R --test: line 6: -x: missing argument\n", 2},
 		{"popt error first", "-A -t 10.0.0.1:80 -s\n-A -t 10.0.0.1\n",
-			"ipvsadm: line 1: -s: missing argument\n" +
-				"ipvsadm: line 2: Zero port specified for non-persistent service\n", 255},
-		{"no command", "foo\n", "ipvsadm: line 1: not a valid ipvsadm command line\n", 255},
-		{"nested -R", "-R\n", "ipvsadm: line 1: -R inside -R is refused\n", 255},
-		{"help", "-A -t 10.0.0.1:80\n-h\n", "ipvsadm: line 2: prints help or version and ends the restore there\n", 2},
+			"ipvsadm -R --test: line 1: -s: missing argument\n" +
+				"ipvsadm -R --test: line 2: Zero port specified for non-persistent service\n", 255},
+		{"no command", "foo\n", "ipvsadm -R --test: line 1: not a valid ipvsadm command line\n", 255},
+		{"nested -R", "-R\n", "ipvsadm -R --test: line 1: -R inside -R is refused\n", 255},
+		{"help", "-A -t 10.0.0.1:80\n-h\n", "ipvsadm -R --test: line 2: prints help or version and ends the restore there\n", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var errw strings.Builder
-			st := CheckRestore("ipvsadm", &grammar.Parser{}, strings.NewReader(tc.in), &errw)
+			st := CheckRestore("./ipvsadm", &grammar.Parser{}, strings.NewReader(tc.in), &errw)
 			if got := errw.String(); got != tc.errs {
 				t.Errorf("stderr:\n%s\nwant:\n%s", got, tc.errs)
 			}
