@@ -15,6 +15,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/apply"
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/boot"
 	"github.com/lvsgo/ipvsadm/internal/completion"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
@@ -46,6 +47,8 @@ func run(args []string) int {
 		switch args[1] {
 		case "arp-prep":
 			return arpprep.Run(args[2:], arpprepEnv())
+		case "boot":
+			return boot.Run(args[2:], bootEnv())
 		case "completion":
 			return completion.Main(args[2:], os.Stdout, os.Stderr)
 		case "apply":
