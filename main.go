@@ -16,6 +16,7 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/about"
 	"github.com/lvsgo/ipvsadm/internal/apply"
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/boot"
 	"github.com/lvsgo/ipvsadm/internal/completion"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
@@ -71,6 +72,8 @@ func subcommand(args []string, s stdio) func(args []string) int {
 	switch args[1] {
 	case "arp-prep":
 		return func(a []string) int { return arpprep.Run(a, arpprepEnv(s)) }
+	case "boot":
+		return func(a []string) int { return boot.Run(a, bootEnv(s)) }
 	case "completion":
 		return func(a []string) int { return completion.Main(a, s.out, s.err) }
 	case "apply":
