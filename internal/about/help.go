@@ -24,6 +24,7 @@ var Additions = []Addition{
 	{Word: "--netns", Usage: "ipvsadm --netns NAME ...", Help: "run in the network namespace /run/netns/NAME"},
 	{Word: "--test", Usage: "ipvsadm -R --test", Help: "check a restore input, apply nothing"},
 	{Word: "completion", Usage: "ipvsadm completion bash|zsh", Help: "print a shell completion script", Sub: true},
+	{Word: "boot", Usage: "ipvsadm boot COMMAND", Help: "the packaged service, from Debian/RHEL settings", Sub: true},
 	{Word: "help", Usage: "ipvsadm help [WORD]", Help: "this list, or the usage of WORD", Sub: true},
 	{Word: "version", Usage: "ipvsadm version [--json]", Help: "versions of this ipvsadm, Go and kernel IPVS", Sub: true},
 	{Word: "ipvsadm-save", Usage: "ipvsadm-save [-n]", Help: "called so, acts as 1.31's ipvsadm-save script"},

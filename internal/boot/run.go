@@ -67,7 +67,8 @@ type Options struct {
 	Help    bool
 }
 
-var commands = []string{"start", "stop", "restart", "reload", "status", "save"}
+// Commands are the words boot takes.
+var Commands = []string{"start", "stop", "restart", "reload", "status", "save"}
 
 // ParseArgs reads the command line after "boot".
 func ParseArgs(args []string) (Options, error) {
@@ -111,17 +112,17 @@ func ParseArgs(args []string) (Options, error) {
 				return o, fmt.Errorf("one command only, not %s and %s", o.Command, a)
 			}
 			found := false
-			for _, c := range commands {
+			for _, c := range Commands {
 				found = found || a == c
 			}
 			if !found {
-				return o, fmt.Errorf("unknown command %q (one of %s)", a, strings.Join(commands, ", "))
+				return o, fmt.Errorf("unknown command %q (one of %s)", a, strings.Join(Commands, ", "))
 			}
 			o.Command = a
 		}
 	}
 	if o.Command == "" {
-		return o, fmt.Errorf("a command is needed (one of %s)", strings.Join(commands, ", "))
+		return o, fmt.Errorf("a command is needed (one of %s)", strings.Join(Commands, ", "))
 	}
 	return o, nil
 }

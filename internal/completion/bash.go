@@ -38,6 +38,9 @@ _ipvsadm_value()
     %s)
         COMPREPLY=($(compgen -P "$pre" -W "$(command ls /run/netns 2>/dev/null)" -- "$cur")) ;;
     %s)
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -P "$pre" -f -- "$cur")) ;;
+    %s)
         COMPREPLY=($(compgen -P "$pre" -A hostname -- "$cur")) ;;
     %s)
         # the timeout is optional: an option may follow instead
@@ -54,6 +57,7 @@ _ipvsadm_value()
 `,
 		strings.Join(append(formsOf(Options, Interface), formsOf(subOptions(), Interface)...), "|"),
 		strings.Join(formsOf(Options, Namespace), "|"),
+		strings.Join(formsOf(subOptions(), File), "|"),
 		strings.Join(formsOf(Options, Service, Server, Address), "|"),
 		strings.Join(formsOf(Options, Optional), "|"),
 		strings.Join(formsOf(Options, Fwmark, Number, Netmask, Timeouts), "|"))

@@ -1,6 +1,9 @@
 package completion
 
-import "github.com/lvsgo/ipvsadm/ipvs"
+import (
+	"github.com/lvsgo/ipvsadm/internal/boot"
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
 
 // Value says what, if anything, follows an option, and so what to offer
 // after it.
@@ -23,6 +26,7 @@ const (
 	Address                  // an IP address
 	Namespace                // a named network namespace (ip netns)
 	Timeouts                 // --set: three operands, tcp tcpfin udp
+	File                     // a file name
 )
 
 // Group is where an option belongs in ipvsadm's grammar and help.
@@ -165,6 +169,19 @@ var Subcommands = []Subcommand{
 		Args:   "bash|zsh",
 		Help:   "print a shell completion script",
 		Values: Shells,
+	},
+	{
+		Name:   "boot",
+		Args:   "command",
+		Help:   "start or stop the table and sync daemons as the distribution's service",
+		Values: boot.Commands,
+		Options: []Option{
+			{Long: "debian", Help: "settings of Debian's ipvsadm package"},
+			{Long: "rhel", Help: "settings of RHEL's ipvsadm package"},
+			{Long: "config", Value: File, Arg: "file", Help: "another settings file"},
+			{Long: "rules", Value: File, Arg: "file", Help: "another rules file"},
+			{Long: "help", Short: 'h', Help: "print the usage"},
+		},
 	},
 	{
 		Name:  "help",

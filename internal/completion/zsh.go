@@ -153,6 +153,8 @@ func zaction(v Value) string {
 		return "_net_interfaces"
 	case Namespace:
 		return "_files -W /run/netns"
+	case File:
+		return "_files"
 	case Service, Server, Address:
 		return "_hosts"
 	}
