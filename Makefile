@@ -24,11 +24,11 @@ go-deps:
 	@$(GO) mod download
 
 # The binary is a file made from the Go sources of the program (not its
-# tests, nor e2e/, bench/, testdata/), so that an up-to-date ./ipvsadm is
-# not built again: "make && sudo make install" then needs Go only on the
-# user's PATH (sudo's secure_path lacks /usr/local/go/bin).
+# tests, nor e2e/, bench/, testdata/, dist/), so that an up-to-date
+# ./ipvsadm is not built again: "make && sudo make install" then needs Go
+# only on the user's PATH (sudo's secure_path lacks /usr/local/go/bin).
 GOSRC := go.mod go.sum $(shell find . \( -path ./.cache -o -path ./build -o -path ./tools \
-	-o -path ./e2e -o -path ./bench -o -path ./testdata \) -prune -o \
+	-o -path ./e2e -o -path ./bench -o -path ./testdata -o -path ./dist \) -prune -o \
 	-name '*.go' ! -name '*_test.go' -print 2>/dev/null)
 
 build: $(BIN)
@@ -43,9 +43,12 @@ vet:
 	$(GO) vet -tags e2e ./e2e/...
 
 # Host tools the unit tests drive (completion in zsh, the man page through
-# groff and man); installed with apt-get when missing, like the VM's tools.
+# groff and man, the packages through dpkg, lintian and rpm, Debian's
+# ipvsadm's maintainer scripts through a static busybox); installed with
+# apt-get when missing, like the VM's tools.
 deps:
-	@need=""; for t in zsh:zsh man:man-db groff:groff-base; do \
+	@need=""; for t in zsh:zsh man:man-db groff:groff-base dpkg-deb:dpkg lintian:lintian rpm:rpm \
+		busybox:busybox-static; do \
 		command -v $${t%%:*} >/dev/null 2>&1 || need="$$need $${t#*:}"; \
 	done; \
 	if [ -n "$$need" ]; then \
@@ -142,6 +145,7 @@ bench: build
 
 clean:
 	rm -f $(BIN)
+	rm -rf $(PKGDIR)
 	rm -rf $(CACHE)/bin $(CACHE)/vm $(CACHE)/vm-* $(CACHE)/jobs
 
 FORCE:
@@ -213,3 +217,43 @@ uninstall:
 	elif [ -e $(DESTDIR)$(SYSCONFDIR)/ipvsadm.rules ]; then \
 		echo "make: $(DESTDIR)$(SYSCONFDIR)/ipvsadm.rules is kept: it is not the file install wrote" >&2; \
 	fi
+
+# deb, rpm: the ipvsadm-go packages, into PKGDIR, made by nfpm from
+# dist/nfpm.yaml. nfpm is a Go tool of the separate module tools/ (its
+# dependencies stay out of go.mod); go fetches and builds it on first use.
+# The version comes from git describe (dist/pkgversion.sh); PKGVERSION=
+# sets it outright, MAINTAINER= the packager (by default the author of
+# the last commit).
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+PKGDIR     ?= build
+PKGSTAGE    = $(PKGDIR)/stage
+PKGVERSION ?= $(shell dist/pkgversion.sh '$(VERSION)' "$$(git rev-list --count HEAD 2>/dev/null)")
+MAINTAINER ?= $(shell git log -1 --format='%an <%ae>' 2>/dev/null)
+NFPM        = $(GO) tool -modfile=$(CURDIR)/tools/go.mod nfpm
+# file dates in the packages and the changelog's: the last commit's
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+export SOURCE_DATE_EPOCH
+
+.PHONY: deb rpm pkg-stage
+pkg-stage: $(BIN)
+	@test -n "$(PKGVERSION)" || { echo "make: no package version (see above); set PKGVERSION" >&2; exit 2; }
+	@expr 'X$(PKGVERSION)' : 'X[0-9][A-Za-z0-9.+~]*$$' >/dev/null || \
+		{ echo "make: PKGVERSION '$(PKGVERSION)' must start with a digit and hold only letters, digits and . + ~" >&2; exit 2; }
+	@test -n "$(MAINTAINER)" || { echo "make: no maintainer (no git history); set MAINTAINER='Name <address>'" >&2; exit 2; }
+	rm -rf $(PKGSTAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(PKGSTAGE)) BIN=$(BIN) \
+		PREFIX=/usr SBINDIR=/usr/sbin MANDIR=/usr/share/man \
+		BASHCOMPDIR=/usr/share/bash-completion/completions \
+		ZSHCOMPDIR=/usr/share/zsh/vendor-completions \
+		UNITDIR=/usr/lib/systemd/system SYSCONFDIR=/etc
+	gzip -9n $(PKGSTAGE)/usr/share/man/man8/*.8
+	@# Debian wants a changelog (lintian no-changelog): one entry, this build
+	mkdir -p $(PKGSTAGE)/usr/share/doc/ipvsadm-go
+	{ printf 'ipvsadm-go (%s) unstable; urgency=medium\n\n' '$(PKGVERSION)'; \
+	  printf '  * Built from ipvsadm in Go %s.\n\n' '$(VERSION)'; \
+	  printf ' -- %s  %s\n' '$(MAINTAINER)' "$$(date -u -R $${SOURCE_DATE_EPOCH:+-d @$$SOURCE_DATE_EPOCH})"; \
+	} | gzip -9n > $(PKGSTAGE)/usr/share/doc/ipvsadm-go/changelog.gz
+
+deb rpm: pkg-stage
+	PKGSTAGE=$(abspath $(PKGSTAGE)) PKGVERSION='$(PKGVERSION)' MAINTAINER='$(MAINTAINER)' \
+	PKGARCH=$$($(GO) env GOARCH) $(NFPM) package -f dist/nfpm.yaml -p $@ -t $(PKGDIR)/

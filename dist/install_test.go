@@ -21,6 +21,7 @@ var installed = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	installedDir = dir
 	cmd := exec.Command("make", "-C", "..", "install", "DESTDIR="+dir, "BIN="+filepath.Join(dir, "build", "ipvsadm"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -28,6 +29,9 @@ var installed = sync.OnceValues(func() (string, error) {
 	}
 	return dir, nil
 })
+
+// installedDir is installed's DESTDIR, for TestMain to remove.
+var installedDir string
 
 type makeError struct {
 	err error
@@ -47,8 +51,10 @@ func destdir(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	st := m.Run()
-	if dir, _ := installed(); dir != "" {
-		os.RemoveAll(dir)
+	for _, dir := range []string{installedDir, builtDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(st)
 }
