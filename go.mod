@@ -1,6 +1,6 @@
 module github.com/lvsgo/ipvsadm
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/mdlayher/genetlink v1.4.0

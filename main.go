@@ -25,9 +25,9 @@ import (
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
-// version is this ipvsadm's version; the Makefile links it in
-// (-X main.version=..., from git describe).
-var version string
+// version and commit are this ipvsadm's; the Makefile links them in
+// (-X main.version=..., from git describe, and -X main.commit=...).
+var version, commit string
 
 func main() {
 	status := run(os.Args, stdio{os.Stdin, os.Stdout, os.Stderr})
@@ -112,10 +112,11 @@ func refusedBy131(args []string) bool {
 func aboutEnv(prog string, s stdio) about.Env {
 	bi, _ := debug.ReadBuildInfo()
 	return about.Env{
-		Linked: version,
-		Build:  bi,
-		Kernel: kernelInfo,
-		Root:   os.Geteuid() == 0,
+		Linked:       version,
+		LinkedCommit: commit,
+		Build:        bi,
+		Kernel:       kernelInfo,
+		Root:         os.Geteuid() == 0,
 		Usage: func(word string) int {
 			return subcommand([]string{prog, word}, s)([]string{"--help"})
 		},

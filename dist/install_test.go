@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ var installed = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	installedDir = dir
 	cmd := exec.Command("make", "-C", "..", "install", "DESTDIR="+dir, "BIN="+filepath.Join(dir, "build", "ipvsadm"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -27,6 +29,9 @@ var installed = sync.OnceValues(func() (string, error) {
 	}
 	return dir, nil
 })
+
+// installedDir is installed's DESTDIR, for TestMain to remove.
+var installedDir string
 
 type makeError struct {
 	err error
@@ -46,8 +51,10 @@ func destdir(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	st := m.Run()
-	if dir, _ := installed(); dir != "" {
-		os.RemoveAll(dir)
+	for _, dir := range []string{installedDir, builtDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(st)
 }
@@ -114,10 +121,15 @@ func TestInstallLayout(t *testing.T) {
 		t.Errorf("installed zsh completion differs from completion.Zsh()")
 	}
 
-	unit, _ := os.ReadFile("ipvsadm.service")
-	mode("lib/systemd/system/ipvsadm.service", 0o644)
-	if read("lib/systemd/system/ipvsadm.service") != string(unit) {
-		t.Errorf("with PREFIX=/usr the unit must be installed unchanged")
+	if !slices.Contains(units(), "ipvsadm.service") {
+		t.Errorf("dist/*.service = %q, want ipvsadm.service among them", units())
+	}
+	for _, u := range units() {
+		unit, _ := os.ReadFile(u)
+		mode("lib/systemd/system/"+u, 0o644)
+		if read("lib/systemd/system/"+u) != string(unit) {
+			t.Errorf("with PREFIX=/usr the unit %s must be installed unchanged", u)
+		}
 	}
 
 	rules, _ := os.ReadFile("ipvsadm.rules")
@@ -132,10 +144,11 @@ func TestInstallLayout(t *testing.T) {
 	}
 
 	// Nothing else.
+	want := expected()
 	var extra []string
 	filepath.Walk(d, func(p string, fi os.FileInfo, err error) error {
 		rel, _ := filepath.Rel(d, p)
-		if err == nil && !fi.IsDir() && !strings.HasPrefix(rel, "build/") && !expected[rel] {
+		if err == nil && !fi.IsDir() && !strings.HasPrefix(rel, "build/") && !want[rel] {
 			extra = append(extra, rel)
 		}
 		return nil
@@ -145,16 +158,29 @@ func TestInstallLayout(t *testing.T) {
 	}
 }
 
-var expected = map[string]bool{
-	"usr/sbin/ipvsadm": true, "usr/sbin/ipvsadm-save": true, "usr/sbin/ipvsadm-restore": true,
-	"usr/share/man/man8/ipvsadm.8": true, "usr/share/man/man8/ipvsadm-save.8": true,
-	"usr/share/man/man8/ipvsadm-restore.8":                  true,
-	"usr/share/bash-completion/completions/ipvsadm":         true,
-	"usr/share/bash-completion/completions/ipvsadm-save":    true,
-	"usr/share/bash-completion/completions/ipvsadm-restore": true,
-	"usr/share/zsh/vendor-completions/_ipvsadm":             true,
-	"lib/systemd/system/ipvsadm.service":                    true,
-	"etc/ipvsadm.rules":                                     true,
+// expected: what make install puts under DESTDIR with the default
+// variables, each dist/*.service among it.
+func expected() map[string]bool {
+	m := map[string]bool{
+		"usr/sbin/ipvsadm": true, "usr/sbin/ipvsadm-save": true, "usr/sbin/ipvsadm-restore": true,
+		"usr/share/man/man8/ipvsadm.8": true, "usr/share/man/man8/ipvsadm-save.8": true,
+		"usr/share/man/man8/ipvsadm-restore.8":                  true,
+		"usr/share/bash-completion/completions/ipvsadm":         true,
+		"usr/share/bash-completion/completions/ipvsadm-save":    true,
+		"usr/share/bash-completion/completions/ipvsadm-restore": true,
+		"usr/share/zsh/vendor-completions/_ipvsadm":             true,
+		"etc/ipvsadm.rules":                                     true,
+	}
+	for _, u := range units() {
+		m["lib/systemd/system/"+u] = true
+	}
+	return m
+}
+
+// units: the names of the systemd units in dist/.
+func units() []string {
+	us, _ := filepath.Glob("*.service")
+	return us
 }
 
 // man finds ipvsadm-save and ipvsadm-restore in the installed tree and
@@ -189,7 +215,7 @@ func TestInstallPrefixUnit(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(p, "etc", "ipvsadm.rules"), []byte(mine), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("make", "-C", "..", "-o", "build", "-o", "go-deps", "install",
+	cmd := exec.Command("make", "-C", "..", "install",
 		"PREFIX="+p+"/usr", "UNITDIR="+p+"/unit", "SYSCONFDIR="+p+"/etc", "BIN="+filepath.Join(d, "build", "ipvsadm"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("make install PREFIX=%s: %v\n%s", p, err, out)
@@ -267,5 +293,144 @@ func TestInstalledBinary(t *testing.T) {
 		"   With the -n option, prints out the table in numeric format.\n"
 	if out, errs, st := run("ipvsadm-save", "-x"); st != 1 || out != "" || errs != help {
 		t.Errorf("ipvsadm-save -x: status %d, stdout %q, stderr %q; want 1 and the help", st, out, errs)
+	}
+}
+
+// pathWithoutGo is $PATH less each directory that holds a go command, as
+// sudo's secure_path is when Go lives in /usr/local/go/bin.
+func pathWithoutGo(t *testing.T) string {
+	t.Helper()
+	var keep []string
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if fi, err := os.Stat(filepath.Join(dir, "go")); err == nil && !fi.IsDir() {
+			continue
+		}
+		keep = append(keep, dir)
+	}
+	p := strings.Join(keep, string(filepath.ListSeparator))
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// runMake runs make in the repository with PATH set to path ("" keeps it)
+// and returns its output and exit status.
+func runMake(t *testing.T, path string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command("make", append([]string{"-C", ".."}, args...)...)
+	if path != "" {
+		env := []string{"PATH=" + path}
+		for _, e := range os.Environ() {
+			if !strings.HasPrefix(e, "PATH=") {
+				env = append(env, e)
+			}
+		}
+		cmd.Env = env
+	}
+	out, err := cmd.CombinedOutput()
+	st := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		st = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), st
+}
+
+// "make && sudo make install": the second make has no Go on its PATH and
+// must install the binary the first one built, not build it again.
+func TestInstallWithoutGo(t *testing.T) {
+	d := destdir(t)
+	bin := filepath.Join(d, "build", "ipvsadm")
+	before, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := pathWithoutGo(t)
+	dest := t.TempDir()
+	out, st := runMake(t, path, "install", "DESTDIR="+dest, "BIN="+bin)
+	if st != 0 {
+		t.Fatalf("make install without go on PATH: status %d\n%s", st, out)
+	}
+	if strings.Contains(out, "go build") {
+		t.Errorf("make install built the binary again:\n%s", out)
+	}
+	if after, err := os.Stat(bin); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("make install touched the built binary: %v", err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dest, "usr/sbin/ipvsadm"))
+	want, _ := os.ReadFile(bin)
+	if len(got) == 0 || string(got) != string(want) {
+		t.Errorf("installed usr/sbin/ipvsadm is not the built binary")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "usr/share/bash-completion/completions/ipvsadm")); string(b) != completion.Bash() {
+		t.Errorf("bash completion made without go differs from completion.Bash()")
+	}
+
+	// A binary older than its sources (here: none at all) with no Go to
+	// build it: one clear line, make's status 2, nothing installed.
+	dest2 := t.TempDir()
+	out, st = runMake(t, path, "install", "DESTDIR="+dest2, "BIN="+filepath.Join(t.TempDir(), "ipvsadm"))
+	if st != 2 || !strings.Contains(out, "the Go toolchain is not found: run make as the user who has Go first") {
+		t.Errorf("make install, no binary and no go: status %d\n%s", st, out)
+	}
+	if ents, _ := os.ReadDir(dest2); len(ents) != 0 {
+		t.Errorf("make install without a binary installed %d entries", len(ents))
+	}
+}
+
+// make uninstall takes away what make install put there: nothing but
+// directories is left, and the rules file only while it is unchanged.
+func TestUninstall(t *testing.T) {
+	d := destdir(t)
+	bin := filepath.Join(d, "build", "ipvsadm")
+	files := func(root string) []string {
+		var fs []string
+		filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				fs = append(fs, rel)
+			}
+			return nil
+		})
+		return fs
+	}
+
+	dest := t.TempDir()
+	if out, st := runMake(t, "", "install", "DESTDIR="+dest, "BIN="+bin); st != 0 {
+		t.Fatalf("make install: %d\n%s", st, out)
+	}
+	if n := len(files(dest)); n != len(expected()) {
+		t.Fatalf("make install put %d files, want %d", n, len(expected()))
+	}
+	// uninstall needs no binary and no Go
+	out, st := runMake(t, pathWithoutGo(t), "uninstall", "DESTDIR="+dest, "BIN="+filepath.Join(t.TempDir(), "none"))
+	if st != 0 {
+		t.Fatalf("make uninstall: %d\n%s", st, out)
+	}
+	if left := files(dest); len(left) > 0 {
+		t.Errorf("make uninstall left %q", left)
+	}
+
+	// The administrator's rules stay, with a note on stderr.
+	dest = t.TempDir()
+	if out, st := runMake(t, "", "install", "DESTDIR="+dest, "BIN="+bin); st != 0 {
+		t.Fatalf("make install: %d\n%s", st, out)
+	}
+	rules := filepath.Join(dest, "etc", "ipvsadm.rules")
+	mine := "-A -t 192.0.2.1:80 -s rr\n"
+	if err := os.WriteFile(rules, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, st = runMake(t, "", "uninstall", "DESTDIR="+dest)
+	if st != 0 || !strings.Contains(out, "ipvsadm.rules is kept: it is not the file install wrote") {
+		t.Errorf("make uninstall with changed rules: status %d\n%s", st, out)
+	}
+	if b, _ := os.ReadFile(rules); string(b) != mine {
+		t.Errorf("make uninstall changed the administrator's rules to %q", b)
+	}
+	if left := files(dest); len(left) != 1 || left[0] != "etc/ipvsadm.rules" {
+		t.Errorf("make uninstall left %q, want only etc/ipvsadm.rules", left)
 	}
 }

@@ -30,25 +30,30 @@ func TestDescribe(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		linked string
+		commit string
 		bi     *debug.BuildInfo
 		want   Info
 	}{
-		{"make build", "v0.2.0-3-gfa9c94f", build("(devel)", vcs...),
+		{"make build", "v0.2.0-3-gfa9c94f", "", build("(devel)", vcs...),
 			Info{Version: "v0.2.0-3-gfa9c94f", Commit: rev, Go: "go1.26.8", Platform: "linux/amd64"}},
-		{"make, dirty tree", "fa9c94f-dirty", build("(devel)", dirty...),
+		{"make, dirty tree", "fa9c94f-dirty", "", build("(devel)", dirty...),
 			Info{Version: "fa9c94f-dirty", Commit: rev, Modified: true, Go: "go1.26.8", Platform: "linux/amd64"}},
 		// git describe failed: the Makefile links "unknown".
-		{"make without git", "unknown", build("(devel)", plat...),
+		{"make without git", "unknown", "", build("(devel)", plat...),
 			Info{Version: "devel", Go: "go1.26.8", Platform: "linux/amd64"}},
-		{"go install module@version", "", build("v0.2.0", plat...),
+		{"go install module@version", "", "", build("v0.2.0", plat...),
 			Info{Version: "v0.2.0", Go: "go1.26.8", Platform: "linux/amd64"}},
-		{"go build in a work tree", "", build("v0.0.0-20261129161500-fa9c94f0a1b2+dirty", dirty...),
+		{"go build in a work tree", "", "", build("v0.0.0-20261129161500-fa9c94f0a1b2+dirty", dirty...),
 			Info{Version: "v0.0.0-20261129161500-fa9c94f0a1b2+dirty", Commit: rev, Modified: true, Go: "go1.26.8", Platform: "linux/amd64"}},
-		{"go build -buildvcs=false", "", build("(devel)"),
+		{"make, -buildvcs=false", "fa9c94f-dirty", "c0ffee", build("(devel)", plat...),
+			Info{Version: "fa9c94f-dirty", Commit: "c0ffee", Modified: true, Go: "go1.26.8", Platform: "linux/amd64"}},
+		{"make, both commits", "v0.2.0", "c0ffee", build("(devel)", vcs...),
+			Info{Version: "v0.2.0", Commit: rev, Go: "go1.26.8", Platform: "linux/amd64"}},
+		{"go build -buildvcs=false", "", "", build("(devel)"),
 			Info{Version: "devel", Go: "go1.26.8", Platform: "unknown"}},
-		{"no build information", "", nil, Info{Version: "devel", Go: "unknown", Platform: "unknown"}},
+		{"no build information", "", "", nil, Info{Version: "devel", Go: "unknown", Platform: "unknown"}},
 	} {
-		if got := Describe(tc.linked, tc.bi); got != tc.want {
+		if got := Describe(tc.linked, tc.commit, tc.bi); got != tc.want {
 			t.Errorf("%s: Describe = %+v, want %+v", tc.name, got, tc.want)
 		}
 	}

@@ -13,6 +13,8 @@ type Env struct {
 	// Linked is the version the Makefile links in (-X, from git
 	// describe); "" or "unknown" when there is none.
 	Linked string
+	// LinkedCommit is the commit it links in (git rev-parse HEAD).
+	LinkedCommit string
 	// Build is the binary's build information; nil when it has none.
 	Build *debug.BuildInfo
 	// Kernel asks IPVS for its GET_INFO; nil: not asked.

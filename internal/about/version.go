@@ -45,9 +45,11 @@ func (k Kernel) String() string {
 	return fmt.Sprintf("%s (connection table size %d)", k.VersionString(), k.ConnTabSize)
 }
 
-// Describe is the build's part of Info: linked is the version the
-// Makefile linked in, bi the build information (nil if none).
-func Describe(linked string, bi *debug.BuildInfo) Info {
+// Describe is the build's part of Info: linked and linkedCommit are the
+// version and commit the Makefile linked in, bi the build information
+// (nil if none). The linked commit counts only when the build recorded
+// none itself (GOFLAGS=-buildvcs=false, or a work tree Go does not see).
+func Describe(linked, linkedCommit string, bi *debug.BuildInfo) Info {
 	in := Info{Version: "devel", Go: "unknown", Platform: "unknown"}
 	if bi != nil {
 		// go install module@version records the version; since Go 1.24
@@ -77,6 +79,10 @@ func Describe(linked string, bi *debug.BuildInfo) Info {
 	}
 	if linked != "" && linked != "unknown" {
 		in.Version = linked
+	}
+	if in.Commit == "" && linkedCommit != "" {
+		in.Commit = linkedCommit
+		in.Modified = strings.HasSuffix(linked, "-dirty")
 	}
 	return in
 }
@@ -170,7 +176,7 @@ func Version(args []string, env Env) int {
 			return fail(env.Stderr, "version", fmt.Sprintf("unknown argument %q (see ipvsadm help version)", a))
 		}
 	}
-	in := Describe(env.Linked, env.Build)
+	in := Describe(env.Linked, env.LinkedCommit, env.Build)
 	if env.Kernel != nil {
 		info, err := env.Kernel()
 		in.Kernel = KernelOf(info, err, env.Root)
