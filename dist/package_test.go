@@ -292,6 +292,23 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
+type conffile struct {
+	src  string
+	mode os.FileMode
+}
+
+// bootConffiles are the settings (and, for RHEL, rules) files of the
+// distribution's ipvsadm package that ours ships for ipvsadm boot.
+func bootConffiles(kind string) map[string]conffile {
+	if kind == "deb" {
+		return map[string]conffile{"etc/default/ipvsadm": {"deb/ipvsadm.default", 0o644}}
+	}
+	return map[string]conffile{
+		"etc/sysconfig/ipvsadm-config": {"rpm/ipvsadm-config", 0o600},
+		"etc/sysconfig/ipvsadm":        {"rpm/ipvsadm.rules", 0o600},
+	}
+}
+
 // contents is what the package of the given kind ("deb" or "rpm") must
 // hold, as tree describes it; the binary is the one make built, the man
 // pages gzipped, the units every dist/*.service. The Debian changelog,
@@ -315,7 +332,14 @@ func contents(t *testing.T, kind string) map[string]string {
 		m["usr/share/man/man8/"+n+".8.gz"] = gzDesc(0o644, ".so man8/ipvsadm.8\n")
 	}
 	for _, u := range units() {
-		m["usr/lib/systemd/system/"+u] = fileDesc(0o644, readFile(t, u))
+		src := u
+		if u == "ipvsadm.service" {
+			src = kind + "/ipvsadm.service" // the package's own, running ipvsadm boot
+		}
+		m["usr/lib/systemd/system/"+u] = fileDesc(0o644, readFile(t, src))
+	}
+	for path, c := range bootConffiles(kind) {
+		m[path] = fileDesc(c.mode, readFile(t, c.src))
 	}
 	switch kind {
 	case "deb":
@@ -377,7 +401,7 @@ func TestDebControl(t *testing.T) {
 	if strings.Join(names, " ") != "conffiles control md5sums preinst" {
 		t.Errorf("control members %q", names)
 	}
-	if c := readFile(t, filepath.Join(ctl, "conffiles")); c != "/etc/ipvsadm.rules\n" {
+	if c := readFile(t, filepath.Join(ctl, "conffiles")); c != "/etc/default/ipvsadm\n/etc/ipvsadm.rules\n" {
 		t.Errorf("conffiles = %q", c)
 	}
 	if c := readFile(t, filepath.Join(ctl, "preinst")); c != readFile(t, "deb-preinst") {
@@ -598,7 +622,7 @@ func TestDebLifecycle(t *testing.T) {
 	}
 	checkTree(t, r, "deb", p.versions[0])
 	conff := mustRun(t, "dpkg-query", "--admindir="+filepath.Join(r, "var/lib/dpkg"), "-W", "-f=${Conffiles}", "ipvsadm-go")
-	if f := strings.Fields(conff); len(f) != 2 || f[0] != "/etc/ipvsadm.rules" {
+	if f := strings.Fields(conff); len(f) != 4 || f[0] != "/etc/default/ipvsadm" || f[2] != "/etc/ipvsadm.rules" {
 		t.Errorf("conffiles of the installed package: %q", conff)
 	}
 	// man reads the gzipped pages and follows the .so of the two others
@@ -642,7 +666,7 @@ func TestDebLifecycle(t *testing.T) {
 	if st := dpkgStatus(t, r, "ipvsadm-go"); st != "deinstall ok config-files "+p.versions[2] {
 		t.Errorf("after remove: %q", st)
 	}
-	if left := leftovers(t, r, scaffold); !slices.Equal(left, []string{"etc/ipvsadm.rules"}) {
+	if left := leftovers(t, r, scaffold); !slices.Equal(left, []string{"etc/default/ipvsadm", "etc/ipvsadm.rules"}) {
 		t.Errorf("after remove, left: %q", left)
 	}
 	if got := readFile(t, rules); got != mine {
@@ -767,6 +791,13 @@ func TestDebReplacesDebian(t *testing.T) {
 			if err := os.WriteFile(rules, []byte(mine), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			// A director that loads its rules and runs a sync daemon at
+			// boot keeps these settings, which ipvsadm boot reads.
+			settings := filepath.Join(r, "etc/default/ipvsadm")
+			mySettings := "AUTO=\"true\"\nDAEMON=\"master\"\nIFACE=\"eth1\"\nSYNCID=\"7\"\n"
+			if err := os.WriteFile(settings, []byte(mySettings), 0o644); err != nil {
+				t.Fatal(err)
+			}
 
 			if sbin == "sbin/ipvsadm" {
 				out, st := dpkgRoot(t, r, "-i", p.debs[0])
@@ -800,8 +831,16 @@ func TestDebReplacesDebian(t *testing.T) {
 			if got := readFile(t, rules); got != mine {
 				t.Errorf("the switch changed the administrator's rules to %q", got)
 			}
+			if got := readFile(t, settings); got != mySettings {
+				t.Errorf("the switch changed the administrator's /etc/default/ipvsadm to %q", got)
+			}
+			owner := mustRun(t, "dpkg-query", "--admindir="+filepath.Join(r, "var/lib/dpkg"), "-S", "/etc/default/ipvsadm")
+			if strings.TrimSpace(owner) != "ipvsadm-go: /etc/default/ipvsadm" {
+				t.Errorf("/etc/default/ipvsadm belongs to %q after the switch", owner)
+			}
 			os.Remove(rules + ".dpkg-dist")
-			checkTree(t, r, "deb", p.versions[0], "etc/ipvsadm.rules")
+			os.Remove(settings + ".dpkg-dist")
+			checkTree(t, r, "deb", p.versions[0], "etc/ipvsadm.rules", "etc/default/ipvsadm")
 
 			// Back to Debian's: apt removes ours through our Conflicts.
 			if _, err := exec.LookPath("apt-get"); err != nil {
@@ -947,7 +986,7 @@ func TestRPMQuery(t *testing.T) {
 	for path := range contents(t, "rpm") {
 		flags := ""
 		switch path {
-		case "etc/ipvsadm.rules":
+		case "etc/ipvsadm.rules", "etc/sysconfig/ipvsadm", "etc/sysconfig/ipvsadm-config":
 			flags = "cn"
 		case "usr/share/licenses/ipvsadm-go/LICENSE":
 			flags = "l"
@@ -988,7 +1027,7 @@ func TestRPMLifecycle(t *testing.T) {
 		t.Errorf("rpm -q after install: %q", got)
 	}
 	checkTree(t, r, "rpm", p.versions[0])
-	if got := lines(mustRPMRoot(t, r, "-qc", "ipvsadm-go")); !slices.Equal(got, []string{"/etc/ipvsadm.rules"}) {
+	if got := lines(mustRPMRoot(t, r, "-qc", "ipvsadm-go")); !slices.Equal(got, []string{"/etc/ipvsadm.rules", "/etc/sysconfig/ipvsadm", "/etc/sysconfig/ipvsadm-config"}) {
 		t.Errorf("rpm -qc: %q", got)
 	}
 	mustRPMRoot(t, r, "-e", "ipvsadm-go")
