@@ -99,14 +99,20 @@ func openIPVS() (ipvs.API, error) {
 }
 
 // arpprepEnv is arp-prep on this network namespace's sysctls and
-// addresses, with its state file (IPVSADM_ARP_PREP_STATE overrides the
-// path, for tests).
+// addresses, with its state file, the configuration file of --persist and
+// the host's systemctl (IPVSADM_ARP_PREP_STATE and IPVSADM_ARP_PREP_CONF
+// override the paths, for tests).
 func arpprepEnv() arpprep.Env {
 	path := arpprep.StatePath()
 	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
 		path = p
 	}
+	conf := arpprep.DefaultConfPath
+	if p := os.Getenv("IPVSADM_ARP_PREP_CONF"); p != "" {
+		conf = p
+	}
 	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: path},
+		Conf: arpprep.ConfFile{Path: conf}, Systemctl: arpprep.ExecSystemctl,
 		Root: os.Geteuid() == 0, Stdout: os.Stdout, Stderr: os.Stderr}
 }
 
