@@ -98,6 +98,12 @@ func openIPVS() (ipvs.API, error) {
 	return c, nil
 }
 
+// arpPrepConf is the file arp-prep --persist writes and --boot reads. It
+// must be the path in the installed ipvsadm-arp-prep.service's condition:
+// a build for another SYSCONFDIR sets it with
+// -ldflags '-X main.arpPrepConf=$(SYSCONFDIR)/ipvsadm/arp-prep.conf'.
+var arpPrepConf = arpprep.DefaultConfPath
+
 // arpprepEnv is arp-prep on this network namespace's sysctls and
 // addresses, with its state file, the configuration file of --persist and
 // the host's systemctl (IPVSADM_ARP_PREP_STATE and IPVSADM_ARP_PREP_CONF
@@ -107,7 +113,7 @@ func arpprepEnv() arpprep.Env {
 	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
 		path = p
 	}
-	conf := arpprep.DefaultConfPath
+	conf := arpPrepConf
 	if p := os.Getenv("IPVSADM_ARP_PREP_CONF"); p != "" {
 		conf = p
 	}
