@@ -112,7 +112,7 @@ func TestZshCompletes(t *testing.T) {
 		{"ipvsadm -a --tun-type ", sorted(TunnelTypes...)},
 		{"ipvsadm --start-daemon ", []string{"backup", "master"}},
 		{"ipvsadm ", []string{"apply", "arp-prep", "completion"}},
-		{"ipvsadm arp-prep --", sorted("--dev", "--all-interfaces", "--remove", "--check", "--json", "--dry-run", "--help")},
+		{"ipvsadm arp-prep --", sorted("--dev", "--all-interfaces", "--remove", "--persist", "--boot", "--check", "--json", "--dry-run", "--help")},
 		{"ipvsadm --netns x arp-prep --dev l", []string{"lo"}},
 		{"ipvsadm completion ", []string{"bash", "zsh"}},
 		{"ipvsadm-save -", []string{"-n"}},
