@@ -118,7 +118,7 @@ func arpprepEnv() arpprep.Env {
 		conf = p
 	}
 	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: path},
-		Conf: arpprep.ConfFile{Path: conf}, Systemctl: arpprep.ExecSystemctl,
+		Conf: arpprep.ConfFile{Path: conf}, Systemctl: arpprep.ExecSystemctl, OtherNetns: otherNetns(),
 		Root: os.Geteuid() == 0, Stdout: os.Stdout, Stderr: os.Stderr}
 }
 

@@ -328,3 +328,16 @@ func TestQueryUnit(t *testing.T) {
 		t.Errorf("nil Systemctl: %+v %v", got, err)
 	}
 }
+
+// Recording from another network namespace (ipvsadm --netns NAME) warns:
+// the unit prepares the VIPs in PID 1's at boot.
+func TestPersistOtherNetns(t *testing.T) {
+	r := newRunner(t)
+	var out, errb strings.Builder
+	rc := Run([]string{"--persist", "10.0.0.1"}, Env{Sys: r.sys, Store: r.store, Conf: r.conf, Systemctl: r.sc.run,
+		OtherNetns: true, Root: true, Stdout: &out, Stderr: &errb})
+	want := "ipvsadm arp-prep: warning: this is not the network namespace of PID 1, yet at boot ipvsadm-arp-prep.service prepares the recorded VIPs in that one\n"
+	if rc != 0 || errb.String() != want || r.confText() == "" {
+		t.Errorf("rc %d, stderr %q", rc, errb.String())
+	}
+}

@@ -12,10 +12,13 @@ import (
 // configuration file --persist records VIPs in, systemctl, whether the
 // caller may change things, and where output goes.
 type Env struct {
-	Sys            System
-	Store          Store
-	Conf           ConfFile
-	Systemctl      Systemctl // nil: no systemd
+	Sys       System
+	Store     Store
+	Conf      ConfFile
+	Systemctl Systemctl // nil: no systemd
+	// OtherNetns: not the network namespace of PID 1, the one the unit
+	// prepares at boot (as under ipvsadm --netns NAME).
+	OtherNetns     bool
 	Root           bool
 	Stdout, Stderr io.Writer
 }
@@ -192,6 +195,10 @@ func run(o Options, env Env) error {
 		if o.Persist {
 			if p, err = planPersist(env, func(es []Entry) []Entry { return Record(es, o.VIPs, iface) }); err != nil {
 				return err
+			}
+			if env.OtherNetns {
+				fmt.Fprintf(env.Stderr, "%swarning: this is not the network namespace of PID 1, yet at boot %s prepares the recorded VIPs in that one\n",
+					prefix, Unit)
 			}
 		}
 		return prepare(o.VIPs, wanted, o.DryRun, p, env)
