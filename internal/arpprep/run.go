@@ -12,13 +12,11 @@ import (
 // configuration file --persist records VIPs in, systemctl, whether the
 // caller may change things, and where output goes.
 type Env struct {
-	Sys       System
-	Store     Store
-	Conf      ConfFile
-	Systemctl Systemctl // nil: no systemd
-	// OtherNetns: not the network namespace of PID 1, the one the unit
-	// prepares at boot (as under ipvsadm --netns NAME).
-	OtherNetns     bool
+	Sys            System
+	Store          Store
+	Conf           ConfFile
+	Systemctl      Systemctl // nil: no systemd
+	OtherNetns     bool      // not PID 1's network namespace, which the unit prepares at boot
 	Root           bool
 	Stdout, Stderr io.Writer
 }
@@ -38,29 +36,27 @@ func Run(args []string, env Env) int {
 		err = checkDev(o, env.Sys)
 	}
 	var ae *argError
-	if errors.As(err, &ae) {
-		fmt.Fprintf(env.Stderr, "%s%s (%s)\n", prefix, ae.msg, ae.hint)
-		return 2
-	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "%s%v (see ipvsadm arp-prep --help)\n", prefix, err)
+		if !errors.As(err, &ae) {
+			err = fmt.Errorf("%v (see ipvsadm arp-prep --help)", err)
+		}
+		fmt.Fprintf(env.Stderr, "%s%v\n", prefix, err)
 		return 2
 	}
 	if o.Mode != ModeCheck && !o.DryRun && !env.Root {
 		fmt.Fprintf(env.Stderr, "%smust be run as root to change sysctls and addresses (--check and --dry-run need not)\n", prefix)
 		return 1
 	}
-	err = run(o, env)
-	switch {
+	switch err = run(o, env); {
 	case err == nil:
 		return 0
 	case err == errCheckFailed:
 		return 1
-	case errors.As(err, &ae):
-		fmt.Fprintf(env.Stderr, "%s%s (%s)\n", prefix, ae.msg, ae.hint)
-		return 2
 	}
 	fmt.Fprintf(env.Stderr, "%s%v\n", prefix, err)
+	if errors.As(err, &ae) {
+		return 2
+	}
 	return 1
 }
 
