@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -28,23 +27,23 @@ func FormatCommands(acts []Action, persist ...string) string {
 }
 
 // PersistLines is what --persist (with --remove, too) would do to the
-// configuration file at path and to the unit, for --dry-run: shell
-// comments for the file's new VIP lines, and the systemctl and rm commands.
-// from and to are the file's entries before and after; unit is the
-// systemctl verb, or "".
-func PersistLines(path string, from, to []Entry, unit string) []string {
+// configuration file at path and to the unit, for --dry-run: nothing for an
+// unchanged file, rm for one with no VIP left, else shell comments showing
+// its VIP lines; then the systemctl command of verb, if any.
+func PersistLines(path string, changed bool, entries []Entry, verb string) []string {
 	var out []string
 	switch {
-	case len(to) == 0 && len(from) > 0:
+	case !changed:
+	case len(entries) == 0:
 		out = append(out, "rm "+path)
-	case len(to) > 0 && !slices.Equal(from, to):
+	default:
 		out = append(out, "# write "+path+" with:")
-		for _, e := range to {
+		for _, e := range entries {
 			out = append(out, "#   "+e.String())
 		}
 	}
-	if unit != "" {
-		out = append(out, "systemctl "+unit+" "+Unit)
+	if verb != "" {
+		out = append(out, "systemctl "+verb+" "+Unit)
 	}
 	return out
 }

@@ -341,3 +341,18 @@ func TestPersistOtherNetns(t *testing.T) {
 		t.Errorf("rc %d, stderr %q", rc, errb.String())
 	}
 }
+
+// A file with no VIP, only comments, is removed by --remove --persist,
+// and --dry-run says so.
+func TestRemovePersistOfCommentsOnly(t *testing.T) {
+	r := newRunner(t)
+	os.MkdirAll(filepath.Dir(r.conf.Path), 0o755)
+	os.WriteFile(r.conf.Path, []byte("# nothing\n"), 0o644)
+	if out := r.must("--remove", "--persist", "--dry-run", "10.0.0.1"); out != "rm "+r.conf.Path+"\n" {
+		t.Errorf("--dry-run: %q", out)
+	}
+	r.must("--remove", "--persist", "10.0.0.1")
+	if r.confText() != "" {
+		t.Errorf("file left: %q", r.confText())
+	}
+}

@@ -416,11 +416,7 @@ func (p *persistPlan) lines(env Env) []string {
 	if p == nil {
 		return nil
 	}
-	to := p.entries
-	if !p.confChanged() {
-		to = p.old.Entries
-	}
-	out := PersistLines(env.Conf.Path, p.old.Entries, to, p.verb)
+	out := PersistLines(env.Conf.Path, p.confChanged(), p.entries, p.verb)
 	if n := p.noticeText(env); n != "" {
 		out = append(out, "# "+n)
 	}
