@@ -344,7 +344,11 @@ func TestArpPrepPersist(t *testing.T) {
 	if l := mustNS(t, "lab-apboot", ipCmd, "-o", "link", "show", "lo"); !strings.Contains(l, ",UP") {
 		t.Errorf("after boot, lo is not up: %s", l)
 	}
-	// No default route yet: --dev names the interface.
+	// No default route yet: without --dev, a bad argument.
+	if r := ap("lab-apboot", "--check", vip); r.status != 2 || r.stderr !=
+		"ipvsadm arp-prep: no IPv4 default route to take the interface from (name it with --dev IFACE, or use --all-interfaces)\n" {
+		t.Errorf("--check without a default route: %v", r)
+	}
 	if r := ap("lab-apboot", "--check", "--dev", "eth0", vip, vip6); r.status != 0 || strings.Contains(r.stdout, "wrong") {
 		t.Errorf("--check after boot: %v", r)
 	}

@@ -96,6 +96,10 @@ func chooseIface(o Options, sys System) (Iface, error) {
 		return Iface{Dev: o.Dev}, nil
 	}
 	d, err := sys.DefaultRouteDev()
+	if errors.Is(err, ErrNoDefaultRoute) {
+		// The command line lacks what this host cannot supply.
+		return Iface{}, &argError{"no IPv4 default route to take the interface from", "name it with --dev IFACE, or use --all-interfaces"}
+	}
 	return Iface{Dev: d}, err
 }
 

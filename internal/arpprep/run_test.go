@@ -78,7 +78,7 @@ func (f *fakeSys) DelAddr(p netip.Prefix, dev string) error {
 
 func (f *fakeSys) DefaultRouteDev() (string, error) {
 	if f.defDev == "" {
-		return "", errors.New("no IPv4 default route; name the interface with --dev IFACE")
+		return "", ErrNoDefaultRoute
 	}
 	return f.defDev, nil
 }
@@ -420,7 +420,8 @@ func TestRefusals(t *testing.T) {
 		{"missing dev, check", true, "eth0", []string{"--check", "--dev=eth9", "10.0.0.1"}, 2, "--dev eth9: no such interface (see ip link)"},
 		{"missing dev, persist", true, "eth0", []string{"--persist", "--dev=eth9", "10.0.0.1"}, 2, "--dev eth9: no such interface (see ip link)"},
 		{"usage hint", true, "eth0", []string{"--boot", "10.0.0.1"}, 2, "--boot takes no VIP: it prepares those recorded by --persist (see ipvsadm arp-prep --help)\n"},
-		{"no default route", true, "", []string{"10.0.0.1"}, 1, "no IPv4 default route"},
+		{"no default route", true, "", []string{"10.0.0.1"}, 2, "ipvsadm arp-prep: no IPv4 default route to take the interface from (name it with --dev IFACE, or use --all-interfaces)\n"},
+		{"no default route, check", false, "", []string{"--check", "10.0.0.1"}, 2, "no IPv4 default route"},
 		{"bad vip", true, "eth0", []string{"224.0.0.1"}, 2, "multicast"},
 		{"path as vip", true, "eth0", []string{"../x"}, 2, "invalid VIP"},
 		{"not an address", true, "eth0", []string{"eth0"}, 2, "not an IP address"},

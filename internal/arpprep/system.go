@@ -27,6 +27,10 @@ type System interface {
 	SetLinkUp(name string, up bool) error
 }
 
+// ErrNoDefaultRoute is DefaultRouteDev's error when there is no IPv4
+// default route to take the interface from.
+var ErrNoDefaultRoute = errors.New("no IPv4 default route")
+
 // Kernel is the System of this network namespace: /proc/sys and rtnetlink.
 type Kernel struct {
 	FS sysctl.FS
@@ -133,7 +137,7 @@ func (Kernel) DefaultRouteDev() (string, error) {
 		}
 	}
 	if !found {
-		return "", errors.New("no IPv4 default route; name the interface with --dev IFACE")
+		return "", ErrNoDefaultRoute
 	}
 	l, err := netlink.LinkByIndex(best)
 	if err != nil {
