@@ -43,9 +43,9 @@ then each VIP on lo as /32 (IPv6: /128).
   --dev IFACE        interface whose ARP behaviour to set
   --all-interfaces   set it on every non-loopback interface
   --remove           remove the VIPs; restore the sysctls when none is left
-  --persist          also record the VIPs in ` + DefaultConfPath + ` and enable
-                     ` + Unit + ` to prepare them at boot
-                     (with --remove: forget them)
+  --persist          also record the VIPs in ` + DefaultConfPath + ` and
+                     enable ` + Unit + `, which prepares them at
+                     boot (with --remove: forget them)
   --boot             prepare the VIPs recorded there (what the unit runs)
   --check            change nothing; report each item as ok or wrong
   --json             --check output as JSON
