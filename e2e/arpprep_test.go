@@ -357,15 +357,20 @@ func TestArpPrepPersist(t *testing.T) {
 		t.Errorf("--remove after boot: %v", r)
 	}
 
-	// Reboot with the NIC not there yet: a warning, and all covers it.
+	// Reboot with the NIC not there yet: a warning; all covers it, and it
+	// takes the values from default when it comes.
 	freshNS(t, "lab-apboot2", false)
 	r = inNS("lab-apboot2", "", append(env, exe...)...)
-	warn := "ipvsadm arp-prep: warning: interface eth0 (in " + conf + ") does not exist; setting the ARP sysctls on all only, which covers it\n"
+	warn := "ipvsadm arp-prep: warning: interface eth0 (in " + conf + ") does not exist; all covers it, and default gives it the values if it is created later\n"
 	if r.status != 0 || r.stderr != warn {
 		t.Errorf("boot without eth0: %v", r)
 	}
-	if v := mustNS(t, "lab-apboot2", "cat", "/proc/sys/net/ipv4/conf/all/arp_ignore"); v != "1\n" {
-		t.Errorf("boot without eth0: all.arp_ignore = %q", v)
+	mustNS(t, "lab-apboot2", ipCmd, "link", "add", "eth0", "type", "dummy")
+	for _, k := range []string{"all/arp_ignore=1", "all/arp_announce=2", "default/arp_ignore=1", "eth0/arp_ignore=1", "eth0/arp_announce=2"} {
+		name, want, _ := strings.Cut(k, "=")
+		if v := mustNS(t, "lab-apboot2", "cat", "/proc/sys/net/ipv4/conf/"+name); v != want+"\n" {
+			t.Errorf("boot without eth0, then eth0 created: %s = %q, want %s", name, v, want)
+		}
 	}
 	if lo := mustNS(t, "lab-apboot2", ipCmd, "-o", "addr", "show", "dev", "lo"); !strings.Contains(lo, " inet "+vip+"/32 ") {
 		t.Errorf("boot without eth0, lo has:\n%s", lo)

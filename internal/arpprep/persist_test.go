@@ -236,10 +236,12 @@ func TestBoot(t *testing.T) {
 	}
 	conf := "10.0.0.1 dev eth0\n  # by hand\n\n10.0.0.2 all-interfaces\n2001:db8::1\n10.0.0.3 dev eth7\n"
 	os.WriteFile(r.conf.Path, []byte(conf), 0o644)
-	warn := "ipvsadm arp-prep: warning: interface eth7 (in " + r.conf.Path + ") does not exist; setting the ARP sysctls on all only, which covers it\n"
+	warn := "ipvsadm arp-prep: warning: interface eth7 (in " + r.conf.Path + ") does not exist; all covers it, and default gives it the values if it is created later\n"
 	out, errs, rc := r.run("--boot", "--dry-run")
 	want := `sysctl -w net.ipv4.conf.all.arp_ignore=1
 sysctl -w net.ipv4.conf.all.arp_announce=2
+sysctl -w net.ipv4.conf.default.arp_ignore=1
+sysctl -w net.ipv4.conf.default.arp_announce=2
 sysctl -w net.ipv4.conf.eth0.arp_ignore=1
 sysctl -w net.ipv4.conf.eth0.arp_announce=2
 sysctl -w net.ipv4.conf.eth1.arp_ignore=1
@@ -259,7 +261,7 @@ ip addr add 10.0.0.3/32 dev lo
 	}
 	r.root = true
 	_, errs, rc = r.run("--boot")
-	if rc != 0 || errs != warn || r.sys.writes != 11 || r.sys.loDown {
+	if rc != 0 || errs != warn || r.sys.writes != 13 || r.sys.loDown {
 		t.Fatalf("--boot: rc %d, stderr %q, %d writes, lo down %v", rc, errs, r.sys.writes, r.sys.loDown)
 	}
 	if out := r.must("--boot", "--dry-run"); out != "# nothing to change\n" {
@@ -268,8 +270,15 @@ ip addr add 10.0.0.3/32 dev lo
 	// Booted state is undone like any other: the saved values are those
 	// found at boot.
 	st, _ := r.store.Load()
-	if len(st.Saved) != 6 || len(st.VIPs) != 4 {
+	if len(st.Saved) != 8 || len(st.VIPs) != 4 {
 		t.Errorf("state after --boot: %+v", st)
+	}
+	// Removing the last VIP puts default back too.
+	r.must("--remove", "10.0.0.1", "10.0.0.2", "10.0.0.3", "2001:db8::1")
+	for k, v := range r.sys.sysctls {
+		if v != "0" {
+			t.Errorf("after --remove: %s = %s", k, v)
+		}
 	}
 	// The file is only read.
 	if r.confText() != conf || len(r.sc.calls) != 0 {

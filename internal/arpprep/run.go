@@ -337,11 +337,13 @@ func warnRecorded(vips []netip.Addr, env Env) {
 }
 
 // runBoot prepares the VIPs of the configuration file, each with its
-// recorded interfaces. An interface that does not exist (yet: at boot udev
-// may still be naming it) is skipped with a warning, not an error: the
-// kernel uses the larger of all's and the interface's arp_ignore and
-// arp_announce, so "all" alone already keeps the host from answering ARP
-// for the VIPs, and leaving them unprepared would be worse.
+// recorded interfaces. An interface that does not exist (yet: udev may
+// still be naming it, a network manager may create it later) is skipped
+// with a warning, not an error: the kernel uses the larger of all's and
+// the interface's arp_ignore and arp_announce, so "all" alone already keeps
+// the host from answering ARP for the VIPs, and leaving them unprepared
+// would be worse. "default" is set too, so that an interface created later
+// starts with the values; --remove puts it back like the others.
 func runBoot(o Options, env Env) error {
 	c, err := env.Conf.Load()
 	if err != nil {
@@ -368,8 +370,11 @@ func runBoot(o Options, env Env) error {
 			return err
 		}
 		for _, d := range missing {
-			fmt.Fprintf(env.Stderr, "%swarning: interface %s (in %s) does not exist; setting the ARP sysctls on all only, which covers it\n",
+			fmt.Fprintf(env.Stderr, "%swarning: interface %s (in %s) does not exist; all covers it, and default gives it the values if it is created later\n",
 				prefix, d, env.Conf.Path)
+		}
+		if len(missing) > 0 {
+			devs = slices.Insert(devs, 1, "default")
 		}
 		if wanted, err = Wanted(devs); err != nil {
 			return err
