@@ -174,15 +174,27 @@ func openIPVS() (ipvs.API, error) {
 	return c, nil
 }
 
+// arpPrepConf is the file arp-prep --persist writes and --boot reads. It
+// must be the path in the installed ipvsadm-arp-prep.service's condition:
+// a build for another SYSCONFDIR sets it with
+// -ldflags '-X main.arpPrepConf=$(SYSCONFDIR)/ipvsadm/arp-prep.conf'.
+var arpPrepConf = arpprep.DefaultConfPath
+
 // arpprepEnv is arp-prep on this network namespace's sysctls and
-// addresses, with its state file (IPVSADM_ARP_PREP_STATE overrides the
-// path, for tests).
+// addresses, with its state file, the configuration file of --persist and
+// the host's systemctl (IPVSADM_ARP_PREP_STATE and IPVSADM_ARP_PREP_CONF
+// override the paths, for tests).
 func arpprepEnv(s stdio) arpprep.Env {
 	path := arpprep.StatePath()
 	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
 		path = p
 	}
+	conf := arpPrepConf
+	if p := os.Getenv("IPVSADM_ARP_PREP_CONF"); p != "" {
+		conf = p
+	}
 	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: path},
+		Conf: arpprep.ConfFile{Path: conf}, Systemctl: arpprep.ExecSystemctl, OtherNetns: otherNetns(),
 		Root: os.Geteuid() == 0, Stdout: s.out, Stderr: s.err}
 }
 

@@ -116,3 +116,14 @@ func goHere(f func()) {
 		f()
 	}()
 }
+
+// otherNetns reports whether this process is in another network namespace
+// than PID 1 (after --netns, or under ip netns exec). When that cannot be
+// told (no /proc, or no right to look at PID 1's), it says no.
+func otherNetns() bool {
+	var self, pid1 unix.Stat_t
+	if unix.Stat("/proc/self/ns/net", &self) != nil || unix.Stat("/proc/1/ns/net", &pid1) != nil {
+		return false
+	}
+	return self.Ino != pid1.Ino || self.Dev != pid1.Dev
+}

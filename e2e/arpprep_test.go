@@ -9,8 +9,10 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,22 +110,32 @@ ip addr add 2001:db8::100/128 dev lo
 	out = mustArpPrep(t, "--check", vip, vip6)
 	t.Logf("--check after prep:\n%s", out)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 6 {
-		t.Errorf("--check printed %d lines, want 6 (4 sysctls, 2 addresses)", len(lines))
+	if len(lines) != 8 {
+		t.Fatalf("--check printed %d lines, want 8 (4 sysctls, 2 addresses, 2 persist)", len(lines))
 	}
-	for _, l := range lines {
+	for _, l := range lines[:6] {
 		if !strings.HasPrefix(l, "ok ") {
 			t.Errorf("--check after prep: %q", l)
+		}
+	}
+	// Prepared without --persist: a warning each, not a failure.
+	for i, v := range []string{vip, vip6} {
+		if want := "warn   persist " + v + ": not recorded (lost at reboot; --persist records it)"; lines[6+i] != want {
+			t.Errorf("--check after prep: %q, want %q", lines[6+i], want)
 		}
 	}
 	var rep struct {
 		OK    bool `json:"ok"`
 		Items []struct {
 			Kind, Name, Have, Want string
-			OK                     bool
+			OK, Warning            bool
 		} `json:"items"`
 	}
-	if err := json.Unmarshal([]byte(mustArpPrep(t, "--check", "--json", vip, vip6)), &rep); err != nil || !rep.OK || len(rep.Items) != 6 {
+	js := mustArpPrep(t, "--check", "--json", vip, vip6)
+	if strings.Count(js, "\n") != 1 || !strings.HasPrefix(js, `{"ok":true,"items":[{"kind":"sysctl",`) {
+		t.Errorf("--check --json is not one compact line:\n%s", js)
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil || !rep.OK || len(rep.Items) != 8 || !rep.Items[7].Warning {
 		t.Errorf("--check --json: %v %+v", err, rep)
 	}
 
@@ -178,7 +190,10 @@ func TestArpPrepRefuses(t *testing.T) {
 		{[]string{"--dev", "abcdefghijklmnop", "10.20.0.100"}, 2, "longer than 15 bytes"},
 		{[]string{"--remove", "--dev", "../all", "10.20.0.100"}, 2, "invalid interface name"},
 		{[]string{"--check", "--dev=eth0/..", "10.20.0.100"}, 2, "invalid interface name"},
-		{[]string{"--dev", "nosuchif0", "10.20.0.100"}, 1, `no such interface "nosuchif0"`},
+		{[]string{"--dev", "nosuchif0", "10.20.0.100"}, 2, "ipvsadm arp-prep: --dev nosuchif0: no such interface (see ip link)\n"},
+		{[]string{"--check", "--dev", "nosuchif0", "10.20.0.100"}, 2, "--dev nosuchif0: no such interface (see ip link)"},
+		{[]string{"--boot", "10.20.0.100"}, 2, "--boot takes no VIP"},
+		{[]string{"--check", "--persist", "10.20.0.100"}, 2, "drop --persist"},
 		{[]string{"224.0.0.1"}, 2, "multicast"},
 		{[]string{"0.0.0.0"}, 2, "unspecified"},
 		{[]string{"127.0.0.1"}, 2, "loopback"},
@@ -217,5 +232,166 @@ func TestArpPrepRefuses(t *testing.T) {
 	}
 	if readAll() != was {
 		t.Error("non-root run changed all.arp_ignore")
+	}
+}
+
+// unitExecStart is the command ipvsadm-arp-prep.service runs at boot, read
+// from the unit, with our binary in place of the installed path.
+func unitExecStart(t *testing.T) []string {
+	t.Helper()
+	for _, p := range []string{"dist/ipvsadm-arp-prep.service", "../dist/ipvsadm-arp-prep.service"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if cmd, ok := strings.CutPrefix(l, "ExecStart="); ok {
+				f := strings.Fields(cmd)
+				if f[0] != "/usr/sbin/ipvsadm" {
+					t.Fatalf("the unit runs %q, not /usr/sbin/ipvsadm", f[0])
+				}
+				return append([]string{oursBin}, f[1:]...)
+			}
+		}
+		t.Fatalf("%s has no ExecStart", p)
+	}
+	t.Fatal("dist/ipvsadm-arp-prep.service not found")
+	return nil
+}
+
+// freshNS makes a network namespace as the kernel has it at boot: only lo,
+// down (and an eth0, down, unconfigured, if withEth0), sysctls as a new
+// namespace gets them. Gone when the test ends.
+func freshNS(t *testing.T, name string, withEth0 bool) {
+	t.Helper()
+	exec.Command(ipCmd, "netns", "del", name).Run() // an earlier run's
+	if out, err := exec.Command(ipCmd, "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add %s: %v\n%s", name, err, out)
+	}
+	t.Cleanup(func() { exec.Command(ipCmd, "netns", "del", name).Run() })
+	if withEth0 {
+		mustNS(t, name, ipCmd, "link", "add", "eth0", "type", "dummy")
+	}
+	if l := mustNS(t, name, ipCmd, "-o", "link", "show", "lo"); strings.Contains(l, ",UP") {
+		t.Fatalf("lo is up in a fresh namespace: %s", l)
+	}
+	for _, k := range []string{"arp_ignore", "arp_announce"} {
+		if v := mustNS(t, name, "cat", "/proc/sys/net/ipv4/conf/all/"+k); v != "0\n" {
+			t.Fatalf("all.%s is %q in a fresh namespace, want 0", k, v)
+		}
+	}
+}
+
+// --persist records; a reboot, simulated by a fresh network namespace in
+// which the unit's ExecStart runs, prepares the VIPs again; --remove
+// --persist forgets them.
+func TestArpPrepPersist(t *testing.T) {
+	labUp(t, "ap")
+	const vip, vip6 = "10.20.0.101", "2001:db8::101"
+	conf := filepath.Join(t.TempDir(), "ipvsadm", "arp-prep.conf")
+	env := []string{"env", "IPVSADM_ARP_PREP_CONF=" + conf}
+	ap := func(ns string, args ...string) cmdResult {
+		return inNS(ns, "", append(append(env, oursBin, "arp-prep"), args...)...)
+	}
+	before := apSnapshot(t)
+
+	// The VM has no systemd: --persist records, prepares, and says in one
+	// line that nothing will run at boot on its own. And lab-ap is not the
+	// namespace the unit would prepare at boot: a warning says so.
+	r := ap(apNS, "--persist", vip, vip6)
+	warnNS := "ipvsadm arp-prep: warning: this is not the network namespace of PID 1, yet at boot ipvsadm-arp-prep.service prepares the recorded VIPs in that one\n"
+	notice := "ipvsadm arp-prep: note: no systemctl, so no unit to enable: VIPs are recorded in " + conf +
+		`, but only an init system that runs "ipvsadm arp-prep --boot" prepares them at boot` + "\n"
+	if r.status != 0 || r.stdout != "" || r.stderr != warnNS+notice {
+		t.Fatalf("--persist: %v", r)
+	}
+	b, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The default route's interface, by name.
+	if !strings.HasSuffix(string(b), "\n10.20.0.101 dev eth0\n2001:db8::101\n") || !strings.HasPrefix(string(b), "# ") {
+		t.Errorf("%s:\n%s", conf, b)
+	}
+	if s := apSnapshot(t); !strings.Contains(s, "all/arp_ignore=1\n") || !strings.Contains(s, "lo inet "+vip+"/32\n") {
+		t.Errorf("after --persist:\n%s", s)
+	}
+	r = ap(apNS, "--check", vip, vip6)
+	if r.status != 0 || !strings.HasSuffix(r.stdout, "\nok     persist "+vip+": recorded, no systemctl\nok     persist "+vip6+": recorded, no systemctl\n") {
+		t.Errorf("--check after --persist: %v", r)
+	}
+
+	// Reboot, with eth0 there but not configured yet.
+	exe := unitExecStart(t)
+	freshNS(t, "lab-apboot", true)
+	r = inNS("lab-apboot", "", append(env, exe...)...)
+	if r.status != 0 || r.stdout != "" || r.stderr != "" {
+		t.Fatalf("boot (%q): %v", exe, r)
+	}
+	for _, k := range []string{"all/arp_ignore", "eth0/arp_ignore", "all/arp_announce", "eth0/arp_announce"} {
+		want := "1\n"
+		if strings.HasSuffix(k, "announce") {
+			want = "2\n"
+		}
+		if v := mustNS(t, "lab-apboot", "cat", "/proc/sys/net/ipv4/conf/"+k); v != want {
+			t.Errorf("after boot: %s = %q, want %q", k, v, want)
+		}
+	}
+	lo := mustNS(t, "lab-apboot", ipCmd, "-o", "addr", "show", "dev", "lo")
+	if !strings.Contains(lo, " inet "+vip+"/32 ") || !strings.Contains(lo, " inet6 "+vip6+"/128 ") {
+		t.Errorf("after boot, lo has:\n%s", lo)
+	}
+	if l := mustNS(t, "lab-apboot", ipCmd, "-o", "link", "show", "lo"); !strings.Contains(l, ",UP") {
+		t.Errorf("after boot, lo is not up: %s", l)
+	}
+	// No default route yet: without --dev, a bad argument.
+	if r := ap("lab-apboot", "--check", vip); r.status != 2 || r.stderr !=
+		"ipvsadm arp-prep: no IPv4 default route to take the interface from (name it with --dev IFACE, or use --all-interfaces)\n" {
+		t.Errorf("--check without a default route: %v", r)
+	}
+	if r := ap("lab-apboot", "--check", "--dev", "eth0", vip, vip6); r.status != 0 || strings.Contains(r.stdout, "wrong") {
+		t.Errorf("--check after boot: %v", r)
+	}
+	// Booted state is undone like any other (and leaves no state in /run).
+	if r := ap("lab-apboot", "--remove", vip, vip6); r.status != 0 || !strings.Contains(r.stderr, "still recorded") {
+		t.Errorf("--remove after boot: %v", r)
+	}
+
+	// Reboot with the NIC not there yet: a warning; all covers it, and it
+	// takes the values from default when it comes.
+	freshNS(t, "lab-apboot2", false)
+	r = inNS("lab-apboot2", "", append(env, exe...)...)
+	warn := "ipvsadm arp-prep: warning: interface eth0 (in " + conf + ") does not exist; all covers it, and default gives it the values if it is created later\n"
+	if r.status != 0 || r.stderr != warn {
+		t.Errorf("boot without eth0: %v", r)
+	}
+	mustNS(t, "lab-apboot2", ipCmd, "link", "add", "eth0", "type", "dummy")
+	for _, k := range []string{"all/arp_ignore=1", "all/arp_announce=2", "default/arp_ignore=1", "eth0/arp_ignore=1", "eth0/arp_announce=2"} {
+		name, want, _ := strings.Cut(k, "=")
+		if v := mustNS(t, "lab-apboot2", "cat", "/proc/sys/net/ipv4/conf/"+name); v != want+"\n" {
+			t.Errorf("boot without eth0, then eth0 created: %s = %q, want %s", name, v, want)
+		}
+	}
+	if lo := mustNS(t, "lab-apboot2", ipCmd, "-o", "addr", "show", "dev", "lo"); !strings.Contains(lo, " inet "+vip+"/32 ") {
+		t.Errorf("boot without eth0, lo has:\n%s", lo)
+	}
+	ap("lab-apboot2", "--remove", vip, vip6)
+
+	// --remove --persist: live state undone, the file gone, --boot idle.
+	r = ap(apNS, "--remove", "--persist", vip, vip6)
+	if r.status != 0 || r.stdout != "" || r.stderr != "" {
+		t.Fatalf("--remove --persist: %v", r)
+	}
+	if _, err := os.Stat(conf); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s after --remove --persist: %v", conf, err)
+	}
+	if s := apSnapshot(t); s != before {
+		t.Errorf("after --remove --persist:\n%s\nwant as before:\n%s", s, before)
+	}
+	if r := ap(apNS, "--boot"); r.status != 0 || r.stdout != "" || r.stderr != "" {
+		t.Errorf("--boot with nothing recorded: %v", r)
+	}
+	if s := apSnapshot(t); s != before {
+		t.Errorf("--boot with nothing recorded changed the kernel:\n%s", s)
 	}
 }

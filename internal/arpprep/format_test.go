@@ -2,6 +2,7 @@ package arpprep
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
@@ -46,6 +47,10 @@ func TestFormatCheck(t *testing.T) {
 			"wrong  address 10.0.0.1: not on lo (want 10.0.0.1/32 dev lo)\n"},
 		{Item{Kind: "address", Name: "10.0.0.1", Have: "10.0.0.1/24 dev eth0", Want: "10.0.0.1/32 dev lo", Problem: "on an interface other than lo"},
 			"wrong  address 10.0.0.1/24 dev eth0: on an interface other than lo (want only 10.0.0.1/32 dev lo)\n"},
+		{Item{Kind: "persist", Name: "10.0.0.1", Have: "recorded, unit enabled", Want: "recorded, unit enabled", OK: true},
+			"ok     persist 10.0.0.1: recorded, unit enabled\n"},
+		{Item{Kind: "persist", Name: "2001:db8::1", Have: "not recorded", Want: "recorded, unit enabled", Warning: true, Problem: "lost at reboot; --persist records it"},
+			"warn   persist 2001:db8::1: not recorded (lost at reboot; --persist records it)\n"},
 	} {
 		if got := FormatCheck([]Item{tc.it}); got != tc.want {
 			t.Errorf("FormatCheck(%+v) = %q, want %q", tc.it, got, tc.want)
@@ -76,5 +81,24 @@ func TestCheckItems(t *testing.T) {
 	}
 	if items[3].Problem != "no such parameter" || AllOK(items) {
 		t.Errorf("items = %+v", items)
+	}
+}
+
+func TestPersistLines(t *testing.T) {
+	es := []Entry{{netip.MustParseAddr("10.0.0.1"), Iface{Dev: "eth0"}}, {netip.MustParseAddr("10.0.0.2"), Iface{All: true}}}
+	for _, tc := range []struct {
+		changed bool
+		entries []Entry
+		verb    string
+		want    string
+	}{
+		{false, es, "", ""},
+		{false, es, "enable", "systemctl enable ipvsadm-arp-prep.service"},
+		{true, es, "", "# write /c with:|#   10.0.0.1 dev eth0|#   10.0.0.2 all-interfaces"},
+		{true, nil, "disable", "rm /c|systemctl disable ipvsadm-arp-prep.service"},
+	} {
+		if got := strings.Join(PersistLines("/c", tc.changed, tc.entries, tc.verb), "|"); got != tc.want {
+			t.Errorf("PersistLines(%v, %v, %q) = %q, want %q", tc.changed, tc.entries, tc.verb, got, tc.want)
+		}
 	}
 }

@@ -17,28 +17,36 @@ const (
 	ModePrepare Mode = iota
 	ModeRemove
 	ModeCheck
+	ModeBoot // prepare the VIPs recorded in the configuration file
 )
 
 // Options is one parsed `ipvsadm arp-prep` command line.
 type Options struct {
 	Mode          Mode
-	DryRun        bool   // print commands, change nothing (Prepare, Remove)
+	DryRun        bool   // print commands, change nothing (Prepare, Remove, Boot)
+	Persist       bool   // also record (Remove: forget) the VIPs for boot
 	JSON          bool   // --check output as JSON
 	Dev           string // --dev; empty: the default route's interface
 	AllInterfaces bool
 	VIPs          []netip.Addr // validated, without duplicates, in order given
+	Boot          bool         // --boot given (Mode is ModeBoot after Parse)
 	Help          bool
 }
 
 // Usage is printed for --help and after a usage error.
-const Usage = `Usage: ipvsadm arp-prep [--dev IFACE | --all-interfaces] [--remove] [--dry-run] VIP...
+const Usage = `Usage: ipvsadm arp-prep [--dev IFACE | --all-interfaces] [--remove] [--persist] [--dry-run] VIP...
        ipvsadm arp-prep --check [--json] [--dev IFACE | --all-interfaces] VIP...
+       ipvsadm arp-prep --boot [--dry-run]
 Prepare this real server for LVS direct routing: arp_ignore=1 and
 arp_announce=2 on all and IFACE (default: the default route's interface),
 then each VIP on lo as /32 (IPv6: /128).
   --dev IFACE        interface whose ARP behaviour to set
   --all-interfaces   set it on every non-loopback interface
   --remove           remove the VIPs; restore the sysctls when none is left
+  --persist          also record the VIPs in ` + DefaultConfPath + ` and
+                     enable ` + Unit + `, which prepares them at
+                     boot (with --remove: forget them)
+  --boot             prepare the VIPs recorded there (what the unit runs)
   --check            change nothing; report each item as ok or wrong
   --json             --check output as JSON
   --dry-run          print the equivalent sysctl/ip commands, change nothing
@@ -103,6 +111,10 @@ func Parse(args []string) (Options, error) {
 				return o, errors.New("--remove and --check do not go together")
 			}
 			o.Mode = ModeCheck
+		case "--persist":
+			err, o.Persist = flag(), true
+		case "--boot":
+			err, o.Boot = flag(), true
 		case "--dry-run":
 			err, o.DryRun = flag(), true
 		case "--json":
@@ -117,9 +129,14 @@ func Parse(args []string) (Options, error) {
 			return o, err
 		}
 	}
+	if o.Boot {
+		return o, o.checkBoot(devSet)
+	}
 	switch {
 	case devSet && o.AllInterfaces:
 		return o, errors.New("--dev and --all-interfaces do not go together")
+	case o.Persist && o.Mode == ModeCheck:
+		return o, errors.New("--check reports whether each VIP persists already; drop --persist")
 	case o.Mode == ModeCheck && o.DryRun:
 		return o, errors.New("--check changes nothing already; drop --dry-run")
 	case o.JSON && o.Mode != ModeCheck:
@@ -128,6 +145,33 @@ func Parse(args []string) (Options, error) {
 		return o, errors.New("no VIP given")
 	}
 	return o, nil
+}
+
+// checkBoot validates --boot, which takes its VIPs and interfaces from the
+// configuration file, so only --dry-run goes with it.
+func (o *Options) checkBoot(devSet bool) error {
+	var other string
+	switch {
+	case o.Mode == ModeRemove:
+		other = "--remove"
+	case o.Mode == ModeCheck:
+		other = "--check"
+	case o.Persist:
+		other = "--persist"
+	case o.JSON:
+		other = "--json"
+	case devSet:
+		other = "--dev"
+	case o.AllInterfaces:
+		other = "--all-interfaces"
+	case len(o.VIPs) > 0:
+		return errors.New("--boot takes no VIP: it prepares those recorded by --persist")
+	}
+	if other != "" {
+		return fmt.Errorf("--boot and %s do not go together", other)
+	}
+	o.Mode = ModeBoot
+	return nil
 }
 
 func (o *Options) addVIP(s string, seen map[netip.Addr]bool) error {

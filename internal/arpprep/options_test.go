@@ -25,8 +25,22 @@ func TestParse(t *testing.T) {
 		{args: []string{"10.0.0.1", "--check", "--json"}, want: Options{Mode: ModeCheck, JSON: true, VIPs: []netip.Addr{v4}}},
 		{args: []string{"--dry-run", "--", "10.0.0.1"}, want: Options{DryRun: true, VIPs: []netip.Addr{v4}}},
 		{args: []string{"--help"}, want: Options{Help: true}},
+		{args: []string{"--persist", "10.0.0.1"}, want: Options{Persist: true, VIPs: []netip.Addr{v4}}},
+		{args: []string{"--remove", "--persist", "--dry-run", "10.0.0.1"}, want: Options{Mode: ModeRemove, Persist: true, DryRun: true, VIPs: []netip.Addr{v4}}},
+		{args: []string{"--boot"}, want: Options{Mode: ModeBoot, Boot: true}},
+		{args: []string{"--dry-run", "--boot"}, want: Options{Mode: ModeBoot, Boot: true, DryRun: true}},
 
 		{args: nil, err: "no VIP given"},
+		{args: []string{"--persist"}, err: "no VIP given"},
+		{args: []string{"--check", "--persist", "10.0.0.1"}, err: "drop --persist"},
+		{args: []string{"--persist=yes", "10.0.0.1"}, err: "takes no value"},
+		{args: []string{"--boot", "10.0.0.1"}, err: "--boot takes no VIP"},
+		{args: []string{"--boot", "--persist"}, err: "--boot and --persist do not go together"},
+		{args: []string{"--boot", "--remove"}, err: "--boot and --remove do not go together"},
+		{args: []string{"--check", "--boot"}, err: "--boot and --check do not go together"},
+		{args: []string{"--boot", "--dev", "eth0"}, err: "--boot and --dev do not go together"},
+		{args: []string{"--boot", "--all-interfaces"}, err: "--boot and --all-interfaces do not go together"},
+		{args: []string{"--boot", "--json"}, err: "--boot and --json do not go together"},
 		{args: []string{"--dev"}, err: "needs an interface name"},
 		{args: []string{"--dev", "", "10.0.0.1"}, err: "empty interface name"},
 		{args: []string{"--dev", "../../etc", "10.0.0.1"}, err: "invalid interface name"},
@@ -68,6 +82,7 @@ func TestParse(t *testing.T) {
 			continue
 		}
 		if got.Mode != tc.want.Mode || got.DryRun != tc.want.DryRun || got.JSON != tc.want.JSON ||
+			got.Persist != tc.want.Persist || got.Boot != tc.want.Boot ||
 			got.Dev != tc.want.Dev || got.AllInterfaces != tc.want.AllInterfaces ||
 			got.Help != tc.want.Help || !slices.Equal(got.VIPs, tc.want.VIPs) {
 			t.Errorf("Parse(%q) = %+v, want %+v", tc.args, got, tc.want)

@@ -33,11 +33,13 @@ type Addr struct {
 }
 
 // View is what the kernel has now: values of the sysctls of interest
-// (a missing key means the parameter does not exist) and every address on
-// every interface.
+// (a missing key means the parameter does not exist), every address on
+// every interface, and whether lo is down (as in a fresh network namespace,
+// or at boot before anything brought it up).
 type View struct {
 	Sysctls []Setting
 	Addrs   []Addr
+	LoDown  bool
 }
 
 // Sysctl returns the current value of k and whether it exists.
@@ -81,6 +83,8 @@ const (
 	SetSysctl ActionKind = iota
 	AddAddr
 	DelAddr
+	LinkUp
+	LinkDown
 )
 
 // Action is one change to the kernel. From is the value a SetSysctl replaces,
@@ -100,8 +104,12 @@ func (a Action) Command() string {
 		return fmt.Sprintf("sysctl -w %s=%s", a.Key, a.To)
 	case AddAddr:
 		return fmt.Sprintf("ip addr add %s dev %s", a.Addr, a.Dev)
-	default:
+	case DelAddr:
 		return fmt.Sprintf("ip addr del %s dev %s", a.Addr, a.Dev)
+	case LinkUp:
+		return fmt.Sprintf("ip link set %s up", a.Dev)
+	default:
+		return fmt.Sprintf("ip link set %s down", a.Dev)
 	}
 }
 
@@ -115,6 +123,10 @@ func (a Action) Undo() Action {
 		u.Kind = DelAddr
 	case DelAddr:
 		u.Kind = AddAddr
+	case LinkUp:
+		u.Kind = LinkDown
+	case LinkDown:
+		u.Kind = LinkUp
 	}
 	return u
 }
@@ -159,6 +171,10 @@ func PlanPrepare(vips []netip.Addr, wanted []Setting, v View, st State) ([]Actio
 		if cur != w.Value {
 			acts = append(acts, Action{Kind: SetSysctl, Key: w.Key, From: cur, To: w.Value})
 		}
+	}
+	// A VIP on a down lo is not served.
+	if v.LoDown && len(vips) > 0 {
+		acts = append(acts, Action{Kind: LinkUp, Dev: Loopback})
 	}
 	for _, vip := range vips {
 		if !v.onLo(vip) {
@@ -250,11 +266,12 @@ func NeedFallback(vips []netip.Addr, v View, st State) bool {
 
 // Item is one line of a --check report.
 type Item struct {
-	Kind    string `json:"kind"` // "sysctl" or "address"
+	Kind    string `json:"kind"` // "sysctl", "address" or "persist"
 	Name    string `json:"name"` // sysctl key or VIP
 	Have    string `json:"have"`
 	Want    string `json:"want"`
 	OK      bool   `json:"ok"`
+	Warning bool   `json:"warning,omitempty"` // not ok, but not a failure
 	Problem string `json:"problem,omitempty"`
 }
 
@@ -295,10 +312,45 @@ func Check(vips []netip.Addr, wanted []Setting, v View) []Item {
 	return items
 }
 
-// AllOK reports whether every item is ok.
+// What a persist item says.
+const (
+	persistWant     = "recorded, unit enabled"
+	persistNoSystem = "recorded, no systemctl"
+)
+
+// CheckPersist reports, for each VIP, whether it comes back at boot: in
+// the configuration file, with the unit enabled. A VIP that does not is
+// worth a warning, not a failure: it is prepared now, which is what the
+// rest of the report checks, and preparing without --persist is a
+// legitimate choice (another tool may do it at boot).
+// Without systemd nothing can be known of the boot: recorded is all --persist
+// can do there, so it is ok.
+func CheckPersist(vips []netip.Addr, recorded []Entry, u unitState) []Item {
+	var items []Item
+	for _, vip := range vips {
+		it := Item{Kind: "persist", Name: vip.String(), Want: persistWant, OK: true}
+		rec := slices.ContainsFunc(recorded, func(e Entry) bool { return e.VIP == vip })
+		switch {
+		case !rec:
+			it.Have, it.OK, it.Problem = "not recorded", false, "lost at reboot; --persist records it"
+		case !u.systemd:
+			it.Have = persistNoSystem
+		case !u.enabled:
+			it.Have, it.OK, it.Problem = "recorded, unit disabled",
+				false, "not prepared at boot; systemctl enable "+Unit
+		default:
+			it.Have = persistWant
+		}
+		it.Warning = !it.OK
+		items = append(items, it)
+	}
+	return items
+}
+
+// AllOK reports whether every item is ok or only warns.
 func AllOK(items []Item) bool {
 	for _, it := range items {
-		if !it.OK {
+		if !it.OK && !it.Warning {
 			return false
 		}
 	}

@@ -21,7 +21,8 @@ type fakeSys struct {
 	links   []string
 	defDev  string
 	failAdd netip.Prefix // AddAddr of this prefix fails
-	writes  int          // changes made, to prove "nothing changed"
+	loDown  bool
+	writes  int // changes made, to prove "nothing changed"
 }
 
 func newFake() *fakeSys {
@@ -77,7 +78,7 @@ func (f *fakeSys) DelAddr(p netip.Prefix, dev string) error {
 
 func (f *fakeSys) DefaultRouteDev() (string, error) {
 	if f.defDev == "" {
-		return "", errors.New("no IPv4 default route; name the interface with --dev IFACE")
+		return "", ErrNoDefaultRoute
 	}
 	return f.defDev, nil
 }
@@ -86,24 +87,83 @@ func (f *fakeSys) Links() ([]string, error) { return f.links, nil }
 
 func (f *fakeSys) LinkExists(n string) bool { return n == "lo" || slices.Contains(f.links, n) }
 
+func (f *fakeSys) LinkIsUp(n string) (bool, error) {
+	if !f.LinkExists(n) {
+		return false, fmt.Errorf("interface %s: link not found", n)
+	}
+	return n != "lo" || !f.loDown, nil
+}
+
+func (f *fakeSys) SetLinkUp(n string, up bool) error {
+	if n != "lo" {
+		return fmt.Errorf("fake: only lo goes up and down, not %s", n)
+	}
+	f.loDown = !up
+	f.writes++
+	return nil
+}
+
 func (f *fakeSys) onLo(s string) bool {
 	return slices.Contains(f.addrs, Addr{netip.MustParsePrefix(s), "lo"})
+}
+
+// fakeSystemctl is systemd as systemctl shows it: is-enabled, enable and
+// disable of Unit, which may be missing (not installed) or the whole of
+// systemctl (absent).
+type fakeSystemctl struct {
+	absent, missing, enabled bool
+	calls                    []string // every call but is-enabled
+}
+
+var errExit1 = errors.New("exit status 1")
+
+func (f *fakeSystemctl) run(args ...string) (string, error) {
+	if f.absent {
+		return "", ErrNoSystemctl
+	}
+	if len(args) != 2 || args[1] != Unit {
+		return "", fmt.Errorf("fake systemctl: unexpected %q", args)
+	}
+	if args[0] != "is-enabled" {
+		f.calls = append(f.calls, args[0])
+	}
+	switch {
+	case f.missing && args[0] == "is-enabled":
+		return "Failed to get unit file state for " + Unit + ": No such file or directory\n", errExit1
+	case f.missing:
+		return "Failed to " + args[0] + " unit: Unit file " + Unit + " does not exist.\n", errExit1
+	case args[0] == "is-enabled" && f.enabled:
+		return "enabled\n", nil
+	case args[0] == "is-enabled":
+		return "disabled\n", errExit1
+	case args[0] == "enable":
+		f.enabled = true
+		return "Created symlink /etc/systemd/system/sysinit.target.wants/" + Unit + " → /lib/systemd/system/" + Unit + ".\n", nil
+	case args[0] == "disable":
+		f.enabled = false
+		return "Removed \"/etc/systemd/system/sysinit.target.wants/" + Unit + "\".\n", nil
+	}
+	return "", fmt.Errorf("fake systemctl: unexpected %q", args)
 }
 
 type runner struct {
 	t     *testing.T
 	sys   *fakeSys
 	store FileStore
+	conf  ConfFile
+	sc    *fakeSystemctl
 	root  bool
 }
 
 func newRunner(t *testing.T) *runner {
-	return &runner{t: t, sys: newFake(), store: FileStore{Path: filepath.Join(t.TempDir(), "run", "state.json")}, root: true}
+	dir := t.TempDir()
+	return &runner{t: t, sys: newFake(), store: FileStore{Path: filepath.Join(dir, "run", "state.json")},
+		conf: ConfFile{Path: filepath.Join(dir, "etc", "ipvsadm", "arp-prep.conf")}, sc: &fakeSystemctl{}, root: true}
 }
 
 func (r *runner) run(args ...string) (string, string, int) {
 	var out, errb bytes.Buffer
-	rc := Run(args, Env{Sys: r.sys, Store: r.store, Root: r.root, Stdout: &out, Stderr: &errb})
+	rc := Run(args, Env{Sys: r.sys, Store: r.store, Conf: r.conf, Systemctl: r.sc.run, Root: r.root, Stdout: &out, Stderr: &errb})
 	return out.String(), errb.String(), rc
 }
 
@@ -168,6 +228,8 @@ ok     sysctl  net.ipv4.conf.eth0.arp_ignore = 1
 ok     sysctl  net.ipv4.conf.eth0.arp_announce = 2
 ok     address 10.0.0.1/32 dev lo
 ok     address 2001:db8::1/128 dev lo
+warn   persist 10.0.0.1: not recorded (lost at reboot; --persist records it)
+warn   persist 2001:db8::1: not recorded (lost at reboot; --persist records it)
 `
 	if out != wantCheck {
 		t.Fatalf("check after prep:\n%s", out)
@@ -285,12 +347,12 @@ func TestCheckFlagsMisplacedVIP(t *testing.T) {
 	}
 	var wrong []string
 	for _, it := range rep.Items {
-		if !it.OK {
+		if !it.OK && !it.Warning {
 			wrong = append(wrong, it.Have+": "+it.Problem)
 		}
 	}
 	want := []string{"10.0.0.1/24 dev eth0: on an interface other than lo", "10.0.0.1/8 dev lo: prefix /8, want /32"}
-	if rep.OK || !slices.Equal(wrong, want) || len(rep.Items) != 7 {
+	if rep.OK || !slices.Equal(wrong, want) || len(rep.Items) != 8 {
 		t.Fatalf("json report ok=%v wrong=%q items=%d\n%s", rep.OK, wrong, len(rep.Items), out)
 	}
 	// Preparing warns about them but leaves them.
@@ -308,11 +370,21 @@ func TestCheckJSONOK(t *testing.T) {
 		OK    bool   `json:"ok"`
 		Items []Item `json:"items"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || !rep.OK || len(rep.Items) != 5 {
+	// One compact line, like -L --json; a VIP that does not persist only
+	// warns, and the report stays ok.
+	if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "}\n") || strings.Contains(out, "  ") {
+		t.Errorf("--check --json is not one compact line:\n%s", out)
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || !rep.OK || len(rep.Items) != 6 {
 		t.Fatalf("json: %v %+v\n%s", err, rep, out)
 	}
 	if rep.Items[0] != (Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "1", Want: "1", OK: true}) {
 		t.Errorf("item 0 = %+v", rep.Items[0])
+	}
+	want := Item{Kind: "persist", Name: "10.0.0.1", Have: "not recorded", Want: "recorded, unit enabled",
+		Warning: true, Problem: "lost at reboot; --persist records it"}
+	if rep.Items[5] != want {
+		t.Errorf("item 5 = %+v, want %+v", rep.Items[5], want)
 	}
 }
 
@@ -343,8 +415,13 @@ func TestRefusals(t *testing.T) {
 		{"non-root prep", false, "eth0", []string{"10.0.0.1"}, 1, "ipvsadm arp-prep: must be run as root"},
 		{"non-root remove", false, "eth0", []string{"--remove", "10.0.0.1"}, 1, "must be run as root"},
 		{"bad dev", true, "eth0", []string{"--dev", "../../etc", "10.0.0.1"}, 2, "invalid interface name"},
-		{"missing dev", true, "eth0", []string{"--dev", "eth9", "10.0.0.1"}, 1, `no such interface "eth9"`},
-		{"no default route", true, "", []string{"10.0.0.1"}, 1, "no IPv4 default route"},
+		{"missing dev", true, "eth0", []string{"--dev", "eth9", "10.0.0.1"}, 2, "ipvsadm arp-prep: --dev eth9: no such interface (see ip link)\n"},
+		{"missing dev, not root", false, "eth0", []string{"--dev", "eth9", "10.0.0.1"}, 2, "--dev eth9: no such interface (see ip link)"},
+		{"missing dev, check", true, "eth0", []string{"--check", "--dev=eth9", "10.0.0.1"}, 2, "--dev eth9: no such interface (see ip link)"},
+		{"missing dev, persist", true, "eth0", []string{"--persist", "--dev=eth9", "10.0.0.1"}, 2, "--dev eth9: no such interface (see ip link)"},
+		{"usage hint", true, "eth0", []string{"--boot", "10.0.0.1"}, 2, "--boot takes no VIP: it prepares those recorded by --persist (see ipvsadm arp-prep --help)\n"},
+		{"no default route", true, "", []string{"10.0.0.1"}, 2, "ipvsadm arp-prep: no IPv4 default route to take the interface from (name it with --dev IFACE, or use --all-interfaces)\n"},
+		{"no default route, check", false, "", []string{"--check", "10.0.0.1"}, 2, "no IPv4 default route"},
 		{"bad vip", true, "eth0", []string{"224.0.0.1"}, 2, "multicast"},
 		{"path as vip", true, "eth0", []string{"../x"}, 2, "invalid VIP"},
 		{"not an address", true, "eth0", []string{"eth0"}, 2, "not an IP address"},

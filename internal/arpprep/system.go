@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os/exec"
 	"slices"
 
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
@@ -22,7 +23,13 @@ type System interface {
 	DefaultRouteDev() (string, error)
 	Links() ([]string, error) // non-loopback interfaces
 	LinkExists(string) bool
+	LinkIsUp(string) (bool, error)
+	SetLinkUp(name string, up bool) error
 }
+
+// ErrNoDefaultRoute is DefaultRouteDev's error when there is no IPv4
+// default route to take the interface from.
+var ErrNoDefaultRoute = errors.New("no IPv4 default route")
 
 // Kernel is the System of this network namespace: /proc/sys and rtnetlink.
 type Kernel struct {
@@ -130,7 +137,7 @@ func (Kernel) DefaultRouteDev() (string, error) {
 		}
 	}
 	if !found {
-		return "", errors.New("no IPv4 default route; name the interface with --dev IFACE")
+		return "", ErrNoDefaultRoute
 	}
 	l, err := netlink.LinkByIndex(best)
 	if err != nil {
@@ -160,4 +167,40 @@ func (Kernel) Links() ([]string, error) {
 func (Kernel) LinkExists(name string) bool {
 	_, err := netlink.LinkByName(name)
 	return err == nil
+}
+
+// LinkIsUp implements System: whether the interface is administratively up.
+func (Kernel) LinkIsUp(name string) (bool, error) {
+	l, err := netlink.LinkByName(name)
+	if err != nil {
+		return false, fmt.Errorf("interface %s: %v", name, err)
+	}
+	return l.Attrs().Flags&net.FlagUp != 0, nil
+}
+
+// SetLinkUp implements System.
+func (Kernel) SetLinkUp(name string, up bool) error {
+	l, err := netlink.LinkByName(name)
+	if err != nil {
+		return fmt.Errorf("interface %s: %v", name, err)
+	}
+	set, verb := netlink.LinkSetUp, "up"
+	if !up {
+		set, verb = netlink.LinkSetDown, "down"
+	}
+	if err := set(l); err != nil {
+		return fmt.Errorf("setting %s %s: %v", name, verb, err)
+	}
+	return nil
+}
+
+// ExecSystemctl is the Systemctl of this host: systemctl(1) from PATH, or
+// ErrNoSystemctl (a host without systemd, or the test VM).
+func ExecSystemctl(args ...string) (string, error) {
+	p, err := exec.LookPath("systemctl")
+	if err != nil {
+		return "", ErrNoSystemctl
+	}
+	out, err := exec.Command(p, args...).CombinedOutput()
+	return string(out), err
 }

@@ -101,7 +101,7 @@ func TestBashCompletes(t *testing.T) {
 		{[]string{"ipvsadm", "ar"}, []string{"arp-prep"}},
 		{[]string{"ipvsadm", "--netns", "blue", "a"}, []string{"apply", "arp-prep"}},
 		{[]string{"ipvsadm", "-L", ""}, nil},
-		{[]string{"ipvsadm", "arp-prep", "--"}, sorted("--dev", "--remove", "--check", "--dry-run", "--all-interfaces", "--json", "--help")},
+		{[]string{"ipvsadm", "arp-prep", "--"}, sorted("--dev", "--remove", "--persist", "--boot", "--check", "--dry-run", "--all-interfaces", "--json", "--help")},
 		{[]string{"ipvsadm", "arp-prep", "--dev", "l"}, []string{"lo"}},
 		{[]string{"ipvsadm", "--netns", "blue", "arp-prep", "--c"}, []string{"--check"}},
 		{[]string{"ipvsadm", "apply", "--d"}, []string{"--dry-run"}},

@@ -2,10 +2,13 @@ package completion
 
 import (
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/lvsgo/ipvsadm/internal/about"
+	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -91,5 +94,40 @@ func TestTableMatchesAdditions(t *testing.T) {
 	}
 	for w := range listed {
 		t.Errorf("help lists %s, which completion does not complete", w)
+	}
+}
+
+// TestArpPrepOptionsMatchUsage: arp-prep's completion offers exactly the
+// options its usage lists (and Parse accepts).
+func TestArpPrepOptionsMatchUsage(t *testing.T) {
+	var table []string
+	for _, s := range Subcommands {
+		if s.Name == "arp-prep" {
+			for _, o := range s.Options {
+				table = append(table, o.Forms()...)
+			}
+		}
+	}
+	usage := regexp.MustCompile(`(?m)^\s+(-h, )?(--[a-z-]+)`).FindAllStringSubmatch(arpprep.Usage, -1)
+	var listed []string
+	for _, m := range usage {
+		listed = append(listed, m[2])
+		if m[1] != "" {
+			listed = append(listed, "-h")
+		}
+	}
+	// --help is in the usage's first line only.
+	listed = append(listed, "--help", "-h")
+	slices.Sort(table)
+	slices.Sort(listed)
+	listed = slices.Compact(listed)
+	if !slices.Equal(table, listed) {
+		t.Errorf("completion offers %q, arp-prep's usage lists %q", table, listed)
+	}
+	for _, f := range table {
+		o, err := arpprep.Parse([]string{f})
+		if err != nil && strings.Contains(err.Error(), "unknown option") || f == "--dev" && err == nil {
+			t.Errorf("arpprep.Parse(%s): %+v, %v", f, o, err)
+		}
 	}
 }

@@ -149,6 +149,8 @@ var Subcommands = []Subcommand{
 			{Long: "dev", Value: Interface, Arg: "interface", Help: "interface whose ARP behaviour to set"},
 			{Long: "all-interfaces", Help: "set the ARP behaviour on every non-loopback interface"},
 			{Long: "remove", Help: "remove the VIPs; restore the sysctls when none is left"},
+			{Long: "persist", Help: "also record the VIPs to prepare them at boot (with --remove: forget them)"},
+			{Long: "boot", Help: "prepare the VIPs recorded by --persist (what the boot unit runs)"},
 			{Long: "check", Help: "change nothing; report each item as ok or wrong"},
 			{Long: "json", Help: "--check output as JSON"},
 			{Long: "dry-run", Help: "print the equivalent sysctl and ip commands, change nothing"},

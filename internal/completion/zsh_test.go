@@ -114,7 +114,7 @@ func TestZshCompletes(t *testing.T) {
 		{"ipvsadm ", []string{"apply", "arp-prep", "boot", "completion", "help", "version"}},
 		{"ipvsadm help ", []string{"apply", "arp-prep", "boot", "completion", "help", "version"}},
 		{"ipvsadm version --", []string{"--json"}},
-		{"ipvsadm arp-prep --", sorted("--dev", "--all-interfaces", "--remove", "--check", "--json", "--dry-run", "--help")},
+		{"ipvsadm arp-prep --", sorted("--dev", "--all-interfaces", "--remove", "--persist", "--boot", "--check", "--json", "--dry-run", "--help")},
 		{"ipvsadm --netns x arp-prep --dev l", []string{"lo"}},
 		{"ipvsadm completion ", []string{"bash", "zsh"}},
 		{"ipvsadm-save -", []string{"-n"}},
