@@ -25,8 +25,13 @@ var sbinPath = regexp.MustCompile(`/usr/sbin/[A-Za-z0-9_.-]+`)
 // rewritten into a temporary directory (systemd wants the programs of
 // Exec lines to exist) where stand-ins of the programs are executable.
 func TestUnitsVerify(t *testing.T) {
-	units, _ := filepath.Glob("*.service")
-	if len(units) == 0 {
+	// make install's units, and each package's own ipvsadm.service
+	var units []string
+	for _, g := range []string{"*.service", "deb/*.service", "rpm/*.service"} {
+		m, _ := filepath.Glob(g)
+		units = append(units, m...)
+	}
+	if len(units) < 4 {
 		t.Fatal("no dist/*.service")
 	}
 	sa, err := exec.LookPath("systemd-analyze")
@@ -52,7 +57,7 @@ func TestUnitsVerify(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			path := filepath.Join(d, "unit", u)
+			path := filepath.Join(d, "unit", filepath.Base(u))
 			if err := os.WriteFile(path, []byte(installLike(string(b), sbin, etc)), 0o644); err != nil {
 				t.Fatal(err)
 			}
