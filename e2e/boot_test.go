@@ -186,11 +186,13 @@ func TestBootDebian(t *testing.T) {
 		})
 	}
 
-	// Refusals change nothing: a bad setting, a bad rules line, a missing
-	// interface.
+	// Refusals change nothing: a bad setting, a bad rules line, a rule the
+	// kernel refuses, a missing interface.
 	for _, tt := range []struct{ name, settings, rules, stderr string }{
 		{"bad AUTO", "AUTO=\"yes\"\n", bootRulesA, `/etc/default/ipvsadm: line 1: AUTO="yes": must be true or false; nothing done`},
-		{"bad rules line", "AUTO=true\n", bootRulesA + "-A -t 192.0.2.30:80 -s nosuch\n", "has bad lines; nothing loaded, the table is unchanged"},
+		{"bad rules line", "AUTO=true\n", bootRulesA + "-A -t 192.0.2.30:80 --bogus\n", "has bad lines; nothing loaded, the table is unchanged"},
+		// a line the kernel refuses halfway through: the table is put back
+		{"kernel refuses a rule", "AUTO=true\n", bootRulesA + "-A -t 192.0.2.30:80 -s nosuch\n", "loading /etc/ipvsadm.rules: Scheduler or persistence engine not found; the table is back as it was"},
 		{"no such interface", "AUTO=true\nDAEMON=master\nIFACE=nosuch0\n", bootRulesA, "IFACE=nosuch0: no such interface; nothing done"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
