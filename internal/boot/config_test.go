@@ -11,11 +11,7 @@ func TestParseDebian(t *testing.T) {
 	shipped := "# ipvsadm\n\n# if you want to start ipvsadm on boot set this to true\nAUTO=\"false\"\n\n" +
 		"# daemon method (none|master|backup)\nDAEMON=\"none\"\n\n# use interface (eth0,eth1...)\nIFACE=\"eth0\"\t\n\n" +
 		"# syncid to use \n# (0 means no filtering of syncids happen, that is the default)\n# SYNCID=\"0\"\n"
-	tests := []struct {
-		name, text string
-		want       Config
-		err        string
-	}{
+	tests := []parseTest{
 		{"missing file", "", Defaults(Debian), ""},
 		{"shipped", shipped, Config{Flavor: Debian, Iface: "eth0"}, ""},
 		{"master", "AUTO=true\nDAEMON=master\nIFACE=eth1\nSYNCID=7\n", Config{Flavor: Debian, Auto: true, Daemon: DaemonMaster, Iface: "eth1", SyncID: 7}, ""},
@@ -33,34 +29,14 @@ func TestParseDebian(t *testing.T) {
 		{"two words", "IFACE=eth0 eth1\n", Config{}, `line 1: IFACE: more than one word`},
 		{"unterminated", "IFACE=\"eth0\n", Config{}, `line 1: IFACE: unterminated quote`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(Debian, tt.text)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("error %v, want one containing %q", err, tt.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
-		})
-	}
+	checkParse(t, Debian, tests)
 }
 
 func TestParseRHEL(t *testing.T) {
 	// The settings RHEL's ipvsadm-config ships, at their defaults.
 	shipped := "# Unload modules on restart and stop\nIPVS_MODULES_UNLOAD=\"yes\"\n\n# Save current ipvs rules on stop.\nIPVS_SAVE_ON_STOP=\"no\"\n\n" +
 		"IPVS_SAVE_ON_RESTART=\"no\"\n\nIPVS_STATUS_NUMERIC=\"yes\"\n"
-	tests := []struct {
-		name, text string
-		want       Config
-		err        string
-	}{
+	tests := []parseTest{
 		{"missing file", "", Config{Flavor: RHEL, StatusNumeric: true, ModulesUnload: true}, ""},
 		{"shipped", shipped, Defaults(RHEL), ""},
 		{"all flipped", "IPVS_MODULES_UNLOAD=no\nIPVS_SAVE_ON_STOP=yes\nIPVS_SAVE_ON_RESTART=yes\nIPVS_STATUS_NUMERIC=no\n",
@@ -68,23 +44,7 @@ func TestParseRHEL(t *testing.T) {
 		{"Debian names are not RHEL's", "AUTO=true\n", Defaults(RHEL), ""},
 		{"true is not yes", "IPVS_SAVE_ON_STOP=true", Config{}, `line 1: IPVS_SAVE_ON_STOP="true": must be yes or no`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(RHEL, tt.text)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("error %v, want one containing %q", err, tt.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
-		})
-	}
+	checkParse(t, RHEL, tests)
 }
 
 func TestParseArgs(t *testing.T) {
@@ -115,5 +75,32 @@ func TestParseArgs(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("%q: got %+v, %v; want %+v", tt.args, got, err, tt.want)
 		}
+	}
+}
+
+type parseTest struct {
+	name, text string
+	want       Config
+	err        string // a part of the error wanted; "" for none
+}
+
+func checkParse(t *testing.T, f Flavor, tests []parseTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Parse(f, tt.text)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

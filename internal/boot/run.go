@@ -320,19 +320,28 @@ func firstLine(s string) string {
 	return s
 }
 
+// daemons connects to IPVS and lists the sync daemons that run; the
+// caller closes api.
+func (b *booter) daemons() (api ipvs.API, running []ipvs.Daemon, err error) {
+	if api, err = b.env.Open(); err != nil {
+		return nil, nil, fmt.Errorf("sync daemon: %v", err)
+	}
+	if running, err = api.Daemons(); err != nil {
+		api.Close()
+		return nil, nil, fmt.Errorf("sync daemon: %v", err)
+	}
+	return api, running, nil
+}
+
 // startDaemons makes the configured sync daemons run on IFACE with
 // SYNCID: started, or restarted when they run with other settings. If
 // one fails, those it started are stopped again.
 func (b *booter) startDaemons(roles []string) error {
-	api, err := b.env.Open()
+	api, running, err := b.daemons()
 	if err != nil {
-		return fmt.Errorf("sync daemon: %v", err)
+		return err
 	}
 	defer api.Close()
-	running, err := api.Daemons()
-	if err != nil {
-		return fmt.Errorf("sync daemon: %v", err)
-	}
 	var started []ipvs.Daemon
 	for _, role := range roles {
 		state, _ := ipvs.ParseDaemonState(role)
@@ -412,15 +421,11 @@ func (b *booter) stop(save bool) error {
 
 // stopDaemons stops those of the configured sync daemons that run.
 func (b *booter) stopDaemons(roles []string) error {
-	api, err := b.env.Open()
+	api, running, err := b.daemons()
 	if err != nil {
-		return fmt.Errorf("sync daemon: %v", err)
+		return err
 	}
 	defer api.Close()
-	running, err := api.Daemons()
-	if err != nil {
-		return fmt.Errorf("sync daemon: %v", err)
-	}
 	for _, role := range roles {
 		state, _ := ipvs.ParseDaemonState(role)
 		if _, ok := find(running, state); !ok {
