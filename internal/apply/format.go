@@ -56,7 +56,13 @@ func Format(op ipvs.Op) string {
 		}
 	case ipvs.OpNewDest, ipvs.OpUpdateDest, ipvs.OpDelDest:
 		b.WriteString(" -r ")
-		b.WriteString(addrPort(d.Address, d.Port))
+		if d.Port == 0 && s.Port != 0 && !d.Address.Unmap().Is6() {
+			// A server without a port takes the service's: its port 0
+			// must be written out.
+			b.WriteString(d.Address.Unmap().String() + ":0")
+		} else {
+			b.WriteString(addrPort(d.Address, d.Port))
+		}
 		if op.Kind == ipvs.OpDelDest {
 			break
 		}
