@@ -1,6 +1,6 @@
 // Command ipvsadm administers the Linux IP Virtual Server table. It is a
 // drop-in replacement for ipvsadm 1.31, plus extra subcommands (arp-prep,
-// apply, completion, help, version), and acts as ipvsadm-save or ipvsadm-restore when
+// apply, boot, completion, doctor, help, version), and acts as ipvsadm-save or ipvsadm-restore when
 // called by those names.
 //
 // This file is where the program meets the system: it builds each
@@ -18,6 +18,7 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/boot"
 	"github.com/lvsgo/ipvsadm/internal/completion"
+	"github.com/lvsgo/ipvsadm/internal/doctor"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
@@ -74,6 +75,8 @@ func subcommand(args []string, s stdio) func(args []string) int {
 		return func(a []string) int { return arpprep.Run(a, arpprepEnv(s)) }
 	case "boot":
 		return func(a []string) int { return boot.Run(a, bootEnv(s)) }
+	case "doctor":
+		return func(a []string) int { return doctor.Run(a, doctorEnv(s)) }
 	case "completion":
 		return func(a []string) int { return completion.Main(a, s.out, s.err) }
 	case "apply":
@@ -196,6 +199,24 @@ func arpprepEnv(s stdio) arpprep.Env {
 	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: path},
 		Conf: arpprep.ConfFile{Path: conf}, Systemctl: arpprep.ExecSystemctl, OtherNetns: otherNetns(),
 		Root: os.Geteuid() == 0, Stdout: s.out, Stderr: s.err}
+}
+
+// doctorEnv is doctor on this host: IPVS opened without modprobe (doctor
+// changes nothing, loading a module included) and the Kernel System.
+func doctorEnv(s stdio) doctor.Env {
+	return doctor.Env{
+		Open: func() (ipvs.API, error) {
+			c, err := ipvs.Open(ipvs.Config{NoModprobe: true})
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+		Sys:    &doctor.Kernel{},
+		Parser: systemParser(),
+		Stdout: s.out,
+		Stderr: s.err,
+	}
 }
 
 // systemParser reads command lines with the machine's name service and

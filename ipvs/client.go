@@ -65,10 +65,14 @@ type Config struct {
 	// the program passes them in, a library never writes on its own.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// NoModprobe: never run modprobe; without the ip_vs module Open fails
+	// (for callers that must change nothing, such as ipvsadm doctor).
+	NoModprobe bool
 }
 
 // Open connects to IPVS. Like ipvsadm it asks the kernel for GET_INFO; if
-// that fails it runs `/sbin/modprobe -- ip_vs` once and tries again.
+// that fails it runs `/sbin/modprobe -- ip_vs` once (unless NoModprobe)
+// and tries again.
 func Open(cfg Config) (*Client, error) {
 	c, err := dial(cfg.NetNS)
 	if err == nil {
@@ -76,7 +80,7 @@ func Open(cfg Config) (*Client, error) {
 	}
 	// ipvsadm: if init fails, try modprobe; if that fails too, report the
 	// errno of the first attempt.
-	if modprobe(cfg) != nil {
+	if cfg.NoModprobe || modprobe(cfg) != nil {
 		return nil, err
 	}
 	c, err = dial(cfg.NetNS)

@@ -264,3 +264,9 @@ var glibcErrors = [...]string{
 	132: "Operation not possible due to RF-kill",
 	133: "Memory page has hardware error",
 }
+
+// GetServiceMessage is what -L -t VIP:port prints when the kernel's
+// GET_SERVICE fails (then exiting with 1): "No such service" for a
+// service that is not there. ipvsadm doctor answers a missing service
+// the same way.
+func GetServiceMessage(err error) string { return errMessage(opGetService, errnoOf(err)) }

@@ -1,0 +1,242 @@
+package doctor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+
+	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/sysctl"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Kernel is the System of this host's network namespace: rtnetlink,
+// /proc, /sys/module and /lib/modules, and raw sockets for the probes.
+// Paths left empty are the usual ones.
+type Kernel struct {
+	FS         sysctl.FS
+	ConnPath   string // /proc/net/ip_vs_conn
+	ProcNet    string // /proc/net
+	SysModule  string // /sys/module
+	ModulesDir string // /lib/modules/$(uname -r)
+
+	builtin, dep *string // read once
+}
+
+var _ System = (*Kernel)(nil)
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Conns implements System.
+func (k *Kernel) Conns() ([]Conn, error) {
+	f, err := os.Open(or(k.ConnPath, "/proc/net/ip_vs_conn"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseConns(f), nil
+}
+
+// Route implements System: the first route `ip route get DST` gives.
+func (k *Kernel) Route(dst netip.Addr) Route {
+	rs, err := netlink.RouteGet(net.IP(dst.AsSlice()))
+	if err != nil {
+		return Route{Type: RouteNone, Err: err.Error()}
+	}
+	if len(rs) == 0 {
+		return Route{Type: RouteNone, Err: "no route"}
+	}
+	r := rs[0]
+	out := Route{Type: RouteUnicast}
+	switch r.Type {
+	case unix.RTN_UNICAST:
+	case unix.RTN_LOCAL:
+		out.Type = RouteLocal
+	default:
+		return Route{Type: RouteNone, Err: routeTypeWord(r.Type)}
+	}
+	if l, err := netlink.LinkByIndex(r.LinkIndex); err == nil {
+		out.Dev = l.Attrs().Name
+	}
+	if a, ok := netip.AddrFromSlice(r.Gw); ok {
+		out.Gateway = a.Unmap()
+	}
+	if a, ok := netip.AddrFromSlice(r.Src); ok {
+		out.Src = a.Unmap()
+	}
+	return out
+}
+
+func routeTypeWord(t int) string {
+	switch t {
+	case unix.RTN_UNREACHABLE:
+		return "unreachable route"
+	case unix.RTN_BLACKHOLE:
+		return "blackhole route"
+	case unix.RTN_PROHIBIT:
+		return "prohibit route"
+	}
+	return fmt.Sprintf("route of type %d", t)
+}
+
+// Neighbours implements System.
+func (k *Kernel) Neighbours() ([]Neighbour, error) {
+	ns, err := netlink.NeighList(0, netlink.FAMILY_ALL)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int]string{}
+	var out []Neighbour
+	for _, n := range ns {
+		a, ok := netip.AddrFromSlice(n.IP)
+		if !ok {
+			continue
+		}
+		name, ok := names[n.LinkIndex]
+		if !ok {
+			if l, err := netlink.LinkByIndex(n.LinkIndex); err == nil {
+				name = l.Attrs().Name
+			}
+			names[n.LinkIndex] = name
+		}
+		out = append(out, Neighbour{Addr: a.Unmap(), MAC: n.HardwareAddr.String(), Dev: name, State: neighState(n.State)})
+	}
+	return out, nil
+}
+
+func neighState(s int) NeighState {
+	for _, n := range []struct {
+		bit  int
+		name NeighState
+	}{
+		{netlink.NUD_INCOMPLETE, NeighIncomplete}, {netlink.NUD_REACHABLE, "REACHABLE"},
+		{netlink.NUD_STALE, "STALE"}, {netlink.NUD_DELAY, "DELAY"}, {netlink.NUD_PROBE, "PROBE"},
+		{netlink.NUD_FAILED, NeighFailed}, {netlink.NUD_NOARP, "NOARP"}, {netlink.NUD_PERMANENT, "PERMANENT"},
+	} {
+		if s&n.bit != 0 {
+			return n.name
+		}
+	}
+	return "NONE"
+}
+
+// Sysctl implements System.
+func (k *Kernel) Sysctl(key sysctl.Key) (string, bool, error) {
+	v, err := k.FS.Read(key)
+	if errors.Is(err, sysctl.ErrNotExist) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+// Module implements System. It only looks: nothing is loaded.
+func (k *Kernel) Module(name string) ModState {
+	dir := filepath.Join(or(k.SysModule, "/sys/module"), name)
+	_, err := os.Stat(dir)
+	inSys := err == nil
+	_, err = os.Stat(filepath.Join(dir, "refcnt"))
+	refcnt := err == nil
+	if k.builtin == nil {
+		mdir := k.ModulesDir
+		if mdir == "" {
+			var u unix.Utsname
+			if unix.Uname(&u) == nil {
+				mdir = filepath.Join("/lib/modules", unix.ByteSliceToString(u.Release[:]))
+			}
+		}
+		b, _ := os.ReadFile(filepath.Join(mdir, "modules.builtin"))
+		d, _ := os.ReadFile(filepath.Join(mdir, "modules.dep"))
+		bs, ds := string(b), string(d)
+		k.builtin, k.dep = &bs, &ds
+	}
+	return ModuleState(name, inSys, refcnt, *k.builtin, *k.dep)
+}
+
+// Links implements System.
+func (k *Kernel) Links() ([]Link, error) {
+	ls, err := netlink.LinkList()
+	if err != nil {
+		return nil, err
+	}
+	var out []Link
+	for _, l := range ls {
+		kind := l.Type()
+		if kind == "device" {
+			kind = ""
+		}
+		out = append(out, Link{Name: l.Attrs().Name, Kind: kind, Up: l.Attrs().Flags&net.FlagUp != 0})
+	}
+	return out, nil
+}
+
+// Addrs implements System.
+func (k *Kernel) Addrs() ([]arpprep.Addr, error) { return arpprep.Kernel{}.Addrs() }
+
+// DefaultRoute implements System: the IPv4 default route of the main
+// table with the lowest metric.
+func (k *Kernel) DefaultRoute() (string, []netip.Addr, error) {
+	routes, err := netlink.RouteListFiltered(netlink.FAMILY_V4, &netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
+	if err != nil {
+		return "", nil, err
+	}
+	var best *netlink.Route
+	for i, r := range routes {
+		if r.Dst != nil {
+			if ones, _ := r.Dst.Mask.Size(); ones != 0 {
+				continue
+			}
+		}
+		if best == nil || r.Priority < best.Priority {
+			best = &routes[i]
+		}
+	}
+	if best == nil {
+		return "", nil, nil
+	}
+	idx := best.LinkIndex
+	var gws []netip.Addr
+	if a, ok := netip.AddrFromSlice(best.Gw); ok {
+		gws = append(gws, a.Unmap())
+	}
+	for _, h := range best.MultiPath {
+		if idx == 0 {
+			idx = h.LinkIndex
+		}
+		if a, ok := netip.AddrFromSlice(h.Gw); ok {
+			gws = append(gws, a.Unmap())
+		}
+	}
+	l, err := netlink.LinkByIndex(idx)
+	if err != nil {
+		return "", nil, err
+	}
+	return l.Attrs().Name, gws, nil
+}
+
+// Listeners implements System: /proc/net/tcp and tcp6 (absent without
+// IPv6).
+func (k *Kernel) Listeners() ([]netip.AddrPort, error) {
+	var out []netip.AddrPort
+	for _, name := range []string{"tcp", "tcp6"} {
+		f, err := os.Open(filepath.Join(or(k.ProcNet, "/proc/net"), name))
+		if errors.Is(err, fs.ErrNotExist) && name == "tcp6" {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ParseListeners(f)...)
+		f.Close()
+	}
+	return out, nil
+}

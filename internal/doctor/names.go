@@ -1,0 +1,109 @@
+package doctor
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// serviceName is a service as -L -n prints it: "TCP 192.0.2.1:80",
+// "UDP [2001:db8::1]:53", "FWM 7" ("FWM 7 IPv6" for an IPv6 mark).
+func serviceName(s ipvs.Service) string {
+	if s.FWMark != 0 {
+		n := "FWM " + strconv.FormatUint(uint64(s.FWMark), 10)
+		if s.Family == ipvs.AFInet6 {
+			n += " IPv6"
+		}
+		return n
+	}
+	return s.Protocol.String() + " " + netip.AddrPortFrom(s.Address, s.Port).String()
+}
+
+// destName is a real server as -L -n prints it: "192.0.2.11:80".
+func destName(d ipvs.Destination) string {
+	return netip.AddrPortFrom(d.Address, d.Port).String()
+}
+
+// serviceOption is the ipvsadm option that names s: "-t 192.0.2.1:80",
+// "-f 7 -6".
+func serviceOption(s ipvs.Service) string {
+	if s.FWMark != 0 {
+		o := "-f " + strconv.FormatUint(uint64(s.FWMark), 10)
+		if s.Family == ipvs.AFInet6 {
+			o += " -6"
+		}
+		return o
+	}
+	opt := "-t"
+	switch s.Protocol {
+	case ipvs.UDP:
+		opt = "-u"
+	case ipvs.SCTP:
+		opt = "--sctp-service"
+	}
+	return opt + " " + netip.AddrPortFrom(s.Address, s.Port).String()
+}
+
+// editCommand is the `ipvsadm -e` line that sets d of s to weight and
+// thresholds while keeping the rest of it: -e resets what it is not
+// given (the method to -g, tunnel options, thresholds), so all of it is
+// spelled out.
+func editCommand(s ipvs.Service, d ipvs.Destination, weight int32, upper, lower uint32) string {
+	var b strings.Builder
+	b.WriteString("ipvsadm -e ")
+	b.WriteString(serviceOption(s))
+	b.WriteString(" -r ")
+	b.WriteString(destName(d))
+	b.WriteString(" ")
+	b.WriteString(d.FwdMethod().Option())
+	if d.FwdMethod() == ipvs.FwdTunnel && d.TunType != ipvs.TunIPIP {
+		b.WriteString(" --tun-type " + d.TunType.String())
+		if d.TunPort != 0 {
+			b.WriteString(" --tun-port " + strconv.Itoa(int(d.TunPort)))
+		}
+		if d.TunFlags != ipvs.TunFlagNoCsum {
+			b.WriteString(" " + d.TunFlags.Option())
+		}
+	}
+	b.WriteString(" -w " + strconv.Itoa(int(weight)))
+	if upper != 0 {
+		b.WriteString(" -x " + strconv.FormatUint(uint64(upper), 10))
+	}
+	if lower != 0 {
+		b.WriteString(" -y " + strconv.FormatUint(uint64(lower), 10))
+	}
+	return b.String()
+}
+
+// sortServices puts services in a fixed order (the kernel's is its hash
+// order): address services by family, protocol, address and port, then
+// fwmark services by mark; each service's real servers by address and
+// port.
+func sortServices(svcs []Service) {
+	slices.SortFunc(svcs, func(a, b Service) int {
+		return cmp.Or(
+			cmp.Compare(a.FWMark, b.FWMark),
+			cmp.Compare(a.Family, b.Family),
+			cmp.Compare(a.Protocol, b.Protocol),
+			a.Address.Compare(b.Address),
+			cmp.Compare(a.Port, b.Port))
+	})
+	for _, s := range svcs {
+		slices.SortFunc(s.Dests, func(a, b ipvs.Destination) int {
+			return cmp.Or(a.Address.Compare(b.Address), cmp.Compare(a.Port, b.Port))
+		})
+	}
+}
+
+// destFamily is the address family of d, which may differ from its
+// service's (a tunnelled IPv6 server of an IPv4 service).
+func destFamily(s ipvs.Service, d ipvs.Destination) ipvs.Family {
+	if d.Family != 0 {
+		return d.Family
+	}
+	return s.Family
+}

@@ -1,0 +1,98 @@
+package doctor
+
+import (
+	"net/netip"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+func TestParse(t *testing.T) {
+	dip := netip.MustParseAddr("192.168.1.118")
+	vip := netip.MustParseAddr("192.168.2.143")
+	for _, tc := range []struct {
+		args []string
+		want Options
+		err  string
+	}{
+		{args: nil, want: Options{}},
+		{args: []string{"--probe", "--json"}, want: Options{Probe: true, JSON: true}},
+		{args: []string{"-t", "172.16.1.143:80"}, want: Options{ServiceArgs: []string{"-t", "172.16.1.143:80"}}},
+		{args: []string{"--probe", "-t172.16.1.143:80"}, want: Options{Probe: true, ServiceArgs: []string{"-t172.16.1.143:80"}}},
+		{args: []string{"--tcp-service=172.16.1.143:80"}, want: Options{ServiceArgs: []string{"--tcp-service=172.16.1.143:80"}}},
+		{args: []string{"-f", "7", "-6"}, want: Options{ServiceArgs: []string{"-f", "7", "-6"}}},
+		{args: []string{"--sctp-service", "[2001:db8::1]:80"}, want: Options{ServiceArgs: []string{"--sctp-service", "[2001:db8::1]:80"}}},
+		{args: []string{"--real-server", "192.168.2.143:80", "192.168.2.143"},
+			want: Options{RealServer: true, Targets: []Target{{vip, 80}, {vip, 0}}}},
+		{args: []string{"--real-server", "--director", "192.168.1.118", "--", "[2001:db8::1]:443"},
+			want: Options{RealServer: true, Director: dip, Targets: []Target{{netip.MustParseAddr("2001:db8::1"), 443}}}},
+		{args: []string{"--real-server", "--tunnel=gue", "192.168.2.143"},
+			want: Options{RealServer: true, Tunnel: "gue", Targets: []Target{{vip, 0}}}},
+		{args: []string{"--help", "--bogus"}, want: Options{Help: true}},
+		{args: []string{"-h"}, want: Options{Help: true}},
+
+		{args: []string{"-L"}, err: `unknown option "-L"`},
+		{args: []string{"-n"}, err: `unknown option "-n"`},
+		{args: []string{"--probe=1"}, err: "takes no value"},
+		{args: []string{"-t"}, err: "option -t needs a value"},
+		{args: []string{"172.16.1.143:80"}, err: `unexpected argument "172.16.1.143:80": give a service as -t`},
+		{args: []string{"--real-server"}, err: "no VIP given"},
+		{args: []string{"--real-server", "-t", "1.2.3.4:80"}, err: "--real-server takes VIPs"},
+		{args: []string{"--real-server", "--probe", "1.2.3.4"}, err: "--probe goes with the director"},
+		{args: []string{"--director", "1.2.3.4"}, err: "go with --real-server"},
+		{args: []string{"--real-server", "--director"}, err: "needs the director's address"},
+		{args: []string{"--real-server", "--director", "x", "1.2.3.4"}, err: `invalid director address "x"`},
+		{args: []string{"--real-server", "--director", "1.1.1.1", "--director", "1.1.1.1", "1.2.3.4"}, err: "given twice"},
+		{args: []string{"--real-server", "--tunnel", "vxlan", "1.2.3.4"}, err: `invalid tunnel type "vxlan"`},
+		{args: []string{"--real-server", "--tunnel", "ipip", "--director", "1.1.1.1", "1.2.3.4"}, err: "do not go together"},
+		{args: []string{"--real-server", "1.2.3.4:0"}, err: "port 0"},
+		{args: []string{"--real-server", "1.2.3.4:http"}, err: `bad port "http"`},
+		{args: []string{"--real-server", "127.0.0.1"}, err: "loopback"},
+		{args: []string{"--real-server", "10.0.0.1/32"}, err: "give the address alone"},
+		{args: []string{"--real-server", "[fe80::1]:80"}, err: "link-local"},
+	} {
+		got, err := Parse(tc.args)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("Parse(%q) error = %v, want %q", tc.args, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v", tc.args, got, err, tc.want)
+		}
+	}
+}
+
+func TestServiceKey(t *testing.T) {
+	p := &grammar.Parser{}
+	k, err := ServiceKey(p, []string{"-t", "172.16.1.143:80"})
+	if err != nil || k.Protocol != ipvs.TCP || k.Address != natVIP || k.Port != 80 || k.FWMark != 0 {
+		t.Errorf("-t: %+v, %v", k, err)
+	}
+	k, err = ServiceKey(p, []string{"-f", "7", "-6"})
+	if err != nil || k.FWMark != 7 || k.Family != ipvs.AFInet6 {
+		t.Errorf("-f 7 -6: %+v, %v", k, err)
+	}
+	for args, msg := range map[string]string{
+		"-t 1.2.3.4:99999":            "illegal virtual server address[:port] specified",
+		"-f 0":                        "invalid fwmark value `0' specified",
+		"-t 1.2.3.4:80 -u 1.2.3.4:53": "multiple 'service-address' options specified",
+		"-6":                          "-6 used before -f",
+	} {
+		if _, err := ServiceKey(p, strings.Fields(args)); err == nil || err.Error() != msg {
+			t.Errorf("%s: error %v, want %q", args, err, msg)
+		}
+	}
+}
+
+func TestTargetString(t *testing.T) {
+	for _, s := range []string{"192.168.2.143", "192.168.2.143:80", "[2001:db8::1]:80", "2001:db8::1"} {
+		if got := targets(s)[0].String(); got != s {
+			t.Errorf("%s reads back as %s", s, got)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package doctor
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"syscall"
+
+	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/ipvs"
+)
+
+// Env is what one run works with; the program builds it from the system.
+type Env struct {
+	// Open connects to IPVS without loading any module.
+	Open func() (ipvs.API, error)
+	Sys  System
+	// Parser reads a service as -L does (names resolved as there).
+	Parser         *grammar.Parser
+	Stdout, Stderr io.Writer
+}
+
+const prefix = "ipvsadm doctor: "
+
+// Run runs `ipvsadm doctor ARGS...` and returns the exit status.
+func Run(args []string, env Env) int {
+	o, err := Parse(args)
+	if o.Help {
+		io.WriteString(env.Stdout, Usage)
+		return 0
+	}
+	if err != nil {
+		return usageError(env, err)
+	}
+	if o.RealServer {
+		snap, fs := gatherRealServer(env.Sys, o)
+		return finish(env, o, ModeRealServer, append(fs, RealServer(snap, o)...))
+	}
+	var k *ipvs.Service
+	if len(o.ServiceArgs) > 0 {
+		svc, err := ServiceKey(env.Parser, o.ServiceArgs)
+		if err != nil {
+			return usageError(env, err)
+		}
+		k = &svc
+	}
+	api, err := env.Open()
+	if err != nil {
+		var oe *ipvs.OpenError
+		switch {
+		case errors.Is(err, ipvs.ErrNotAvailable):
+			fmt.Fprintf(env.Stderr, "%sIPVS is not available: the ip_vs module is not loaded (doctor loads no module; ipvsadm -A would)\n", prefix)
+		case errors.As(err, &oe) && oe.Errno == syscall.EPERM || errors.Is(err, syscall.EPERM):
+			fmt.Fprintf(env.Stderr, "%smust be run as root to read the IPVS table (--real-server need not be)\n", prefix)
+		default:
+			fmt.Fprintf(env.Stderr, "%scannot read the IPVS table: %v\n", prefix, err)
+		}
+		return 1
+	}
+	defer api.Close()
+	svcs, err := readServices(api, k)
+	if err != nil {
+		// As -L -t VIP:port words it: "No such service", status 1.
+		fmt.Fprintln(env.Stderr, ipvsadm.GetServiceMessage(err))
+		return 1
+	}
+	snap, fs := gatherDirector(api, env.Sys, svcs, o.Probe)
+	return finish(env, o, ModeDirector, append(fs, Director(snap)...))
+}
+
+func usageError(env Env, err error) int {
+	fmt.Fprintf(env.Stderr, "%s%v (see ipvsadm doctor --help)\n", prefix, err)
+	return 2
+}
+
+// finish prints the findings and returns the status they make.
+func finish(env Env, o Options, m Mode, fs []Finding) int {
+	if o.JSON {
+		io.WriteString(env.Stdout, FormatJSON(fs, m))
+	} else {
+		io.WriteString(env.Stdout, FormatText(fs, m))
+	}
+	if Failed(fs) {
+		return 1
+	}
+	return 0
+}
