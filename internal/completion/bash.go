@@ -21,9 +21,10 @@ _ipvsadm_value()
     local opt=$1 cur=$2 pre=$3
     case $opt in
 `)
+	all := append(append([]Option(nil), Options...), subOptions()...)
 	for _, v := range []Value{Scheduler, Engine, TunnelType, DaemonState} {
 		fmt.Fprintf(&b, "    %s)\n        COMPREPLY=($(compgen -P \"$pre\" -W '%s' -- \"$cur\")) ;;\n",
-			strings.Join(formsOf(Options, v), "|"), strings.Join(valuesOf(v), " "))
+			strings.Join(formsOf(all, v), "|"), strings.Join(valuesOf(v), " "))
 	}
 	fmt.Fprintf(&b, `    %s)
         # a comma-separated list: complete its last item
@@ -58,9 +59,9 @@ _ipvsadm_value()
 		strings.Join(append(formsOf(Options, Interface), formsOf(subOptions(), Interface)...), "|"),
 		strings.Join(formsOf(Options, Namespace), "|"),
 		strings.Join(formsOf(subOptions(), File), "|"),
-		strings.Join(formsOf(Options, Service, Server, Address), "|"),
+		strings.Join(formsOf(all, Service, Server, Address), "|"),
 		strings.Join(formsOf(Options, Optional), "|"),
-		strings.Join(formsOf(Options, Fwmark, Number, Netmask, Timeouts), "|"))
+		strings.Join(formsOf(all, Fwmark, Number, Netmask, Timeouts), "|"))
 
 	var opts []string
 	for _, o := range Options {
