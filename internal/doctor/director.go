@@ -430,64 +430,40 @@ func checkNeighbour(s *Snapshot, svc Service, d ipvs.Destination, r Route) (Find
 	return Finding{}, false
 }
 
-// destConns counts the connection table's entries of d in svc: all of
-// them, those still in SYN_RECV, and the VIPs they were for.
-func destConns(s *Snapshot, svc Service, d ipvs.Destination) (n, stuck int, vips []netip.Addr) {
-	dst := netip.AddrPortFrom(d.Address.Unmap(), d.Port)
-	vip := netip.AddrPortFrom(svc.Address.Unmap(), svc.Port)
-	for _, c := range s.Conns {
-		if svc.FWMark == 0 && (c.Protocol != svc.Protocol || c.Virtual != vip) {
-			continue
-		}
-		if c.Dest != dst && !(d.Port == 0 && c.Dest.Addr() == dst.Addr()) {
-			continue
-		}
-		n++
-		if c.State == "SYN_RECV" {
-			stuck++
-			if !slices.Contains(vips, c.Virtual.Addr()) {
-				vips = append(vips, c.Virtual.Addr())
-			}
-		}
-	}
-	return n, stuck, vips
-}
-
-// stuckStatus: connections that all stay in SYN_RECV mean handshakes do
-// not complete; one alone may just be starting, so it only warns.
-func stuckStatus(stuck int) Status {
-	if stuck >= 2 {
-		return Fail
-	}
-	return Warn
-}
-
 // checkNATReplies: by NAT the replies must come back through the
 // director. A real server that routes them elsewhere leaves the
 // director's connections in SYN_RECV and its counters without outbound
 // packets. The connection table is current; the counters lag by up to
-// two seconds, so they speak only when the table has nothing.
+// two seconds, so they speak only when the table has no TCP entry of the
+// server. For UDP only the counters tell, and some UDP services never
+// answer: there it is a warning.
 func checkNATReplies(s *Snapshot, svc Service, d ipvs.Destination, r Route) []Finding {
 	if v := s.Sysctls[forwardingKey(destFamily(svc.Service, d))]; v == "0" {
 		return nil // the forwarding finding says why replies are lost
 	}
 	f := Finding{Check: "nat-replies", Service: serviceName(svc.Service), Server: destName(d)}
-	n, stuck, _ := destConns(s, svc, d)
+	ev := destConns(s, svc, d)
 	st := d.Stats
 	counters := fmt.Sprintf("%d conns, %d in, %d out packets", st.Conns, st.InPkts, st.OutPkts)
 	switch {
-	case n > 0 && stuck == n:
-		f.Status = stuckStatus(stuck)
-		f.Message = fmt.Sprintf("replies bypass the director: %d connections, all in SYN_RECV; %s", n, counters)
-	case n == 0 && st.Conns > 0 && st.InPkts > 0 && st.OutPkts == 0:
+	case ev.failing():
+		f.Status = ev.status()
+		f.Message = "replies bypass the director: " + ev.String() + "; " + counters
+	case ev.n == 0 && st.Conns > 0 && st.InPkts > 0 && st.OutPkts == 0:
 		f.Status = Fail
+		if svc.Protocol == ipvs.UDP {
+			f.Status = Warn
+		}
 		f.Message = "replies bypass the director: " + counters
-	case n == 0 && st.Conns == 0:
-		return []Finding{{Status: OK, Check: "nat-replies", Service: f.Service, Server: f.Server,
-			Message: "no connections yet: replies not judged"}}
+	case ev.n == 0 && st.Conns == 0:
+		f.Status, f.Message = OK, "no connections yet: replies not judged"
+		return []Finding{f}
+	case ev.n == 0:
+		f.Status, f.Message = OK, "replies come back: "+counters
+		return []Finding{f}
 	default:
 		f.Status = OK
-		f.Message = fmt.Sprintf("replies come back: %d of %d connections past SYN_RECV; %s", n-stuck, n, counters)
+		f.Message = fmt.Sprintf("replies come back: %d of %d connections past SYN_RECV; %s", ev.n-ev.stuck, ev.n, counters)
 		return []Finding{f}
 	}
 	f.FixOn = d.Address.String()
@@ -509,21 +485,22 @@ func forwardingKey(f ipvs.Family) string {
 
 // checkHandshakes: by DR and tunnelling the director sees only what the
 // client sends. A real server that drops the packets (no VIP on lo,
-// tunnel down, reverse-path filter) leaves every connection in SYN_RECV:
+// tunnel down, reverse-path filter) leaves its connections in SYN_RECV:
 // the client never gets to send its ACK.
 func checkHandshakes(s *Snapshot, svc Service, d ipvs.Destination) []Finding {
-	n, stuck, vips := destConns(s, svc, d)
-	name, dn := serviceName(svc.Service), destName(d)
-	if n == 0 {
-		return []Finding{{Status: OK, Check: "handshakes", Service: name, Server: dn,
-			Message: "no connections yet: handshakes not judged"}}
+	ev := destConns(s, svc, d)
+	f := Finding{Status: OK, Check: "handshakes", Service: serviceName(svc.Service), Server: destName(d)}
+	switch {
+	case ev.n == 0:
+		f.Message = "no TCP connections yet: handshakes not judged"
+		return []Finding{f}
+	case !ev.failing():
+		f.Message = fmt.Sprintf("handshakes complete: %d of %d connections past SYN_RECV", ev.n-ev.stuck, ev.n)
+		return []Finding{f}
 	}
-	if stuck < n {
-		return []Finding{{Status: OK, Check: "handshakes", Service: name, Server: dn,
-			Message: fmt.Sprintf("handshakes complete: %d of %d connections past SYN_RECV", n-stuck, n)}}
-	}
-	f := Finding{Status: stuckStatus(stuck), Check: "handshakes", Service: name, Server: dn, FixOn: d.Address.String(),
-		Message: fmt.Sprintf("clients' handshakes never complete: %d connections, all in SYN_RECV (the real server drops packets for the VIP, or nothing answers there)", n)}
+	f.Status, f.FixOn = ev.status(), d.Address.String()
+	f.Message = "clients' handshakes never complete: " + ev.String() +
+		" (the real server drops packets for the VIP, or nothing answers there)"
 	port := d.Port
 	if svc.FWMark == 0 {
 		port = svc.Port
@@ -533,7 +510,7 @@ func checkHandshakes(s *Snapshot, svc Service, d ipvs.Destination) []Finding {
 		check += " --tunnel " + d.TunType.String()
 	}
 	prep := "ipvsadm arp-prep"
-	for _, v := range vips {
+	for _, v := range ev.vips {
 		prep += " " + v.String()
 		if port != 0 {
 			check += " " + netip.AddrPortFrom(v, port).String()
@@ -541,8 +518,7 @@ func checkHandshakes(s *Snapshot, svc Service, d ipvs.Destination) []Finding {
 			check += " " + v.String()
 		}
 	}
-	f.Fix = []string{prep}
-	f.Fix = append(f.Fix, check)
+	f.Fix = []string{prep, check}
 	return []Finding{f}
 }
 

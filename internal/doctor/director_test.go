@@ -230,7 +230,7 @@ func TestHandshakes(t *testing.T) {
 
 	s = drSnap()
 	s.Conns = nil
-	want(t, Director(s), "handshakes", "192.168.2.11:80", OK, "no connections yet", "", "")
+	want(t, Director(s), "handshakes", "192.168.2.11:80", OK, "no TCP connections yet", "", "")
 }
 
 func TestVIPLocal(t *testing.T) {

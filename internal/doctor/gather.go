@@ -135,6 +135,9 @@ func gatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snap
 		}
 	}
 	if len(svcs) > 0 {
+		if s.Timeouts, err = api.Timeouts(); err != nil {
+			probs = append(probs, readProblem("the timeouts", err))
+		}
 		if s.Conns, err = sys.Conns(); err != nil {
 			probs = append(probs, readProblem("the connection table", err))
 		}

@@ -36,7 +36,7 @@ func ParseConns(r io.Reader) []Conn {
 		_, c := conntab.Addr(f.Client)
 		_, v := conntab.Addr(f.Virtual)
 		_, d := conntab.Addr(f.Dest)
-		out = append(out, Conn{Protocol: p, State: f.State,
+		out = append(out, Conn{Protocol: p, State: f.State, Expires: f.Expires,
 			Client:  netip.AddrPortFrom(c.Unmap(), f.CPort),
 			Virtual: netip.AddrPortFrom(v.Unmap(), f.VPort),
 			Dest:    netip.AddrPortFrom(d.Unmap(), f.DPort)})

@@ -23,10 +23,10 @@ TCP short
 	got := ParseConns(strings.NewReader(table))
 	client := netip.MustParseAddr("172.16.1.10")
 	w := []Conn{
-		{ipvs.TCP, ap(client, 40000), ap(natVIP, 80), ap(rs2, 80), "SYN_RECV"},
-		{ipvs.TCP, ap(client, 40002), ap(natVIP, 80), ap(rs1, 80), "TIME_WAIT"},
+		{ipvs.TCP, ap(client, 40000), ap(natVIP, 80), ap(rs2, 80), "SYN_RECV", 58},
+		{ipvs.TCP, ap(client, 40002), ap(natVIP, 80), ap(rs1, 80), "TIME_WAIT", 119},
 		{ipvs.UDP, netip.MustParseAddrPort("[2001:db8::a]:8080"), netip.MustParseAddrPort("[2001:db8::1]:53"),
-			netip.MustParseAddrPort("[2001:db8::11]:53"), "UDP"},
+			netip.MustParseAddrPort("[2001:db8::11]:53"), "UDP", 299},
 	}
 	if !slices.Equal(got, w) {
 		t.Errorf("ParseConns = %+v\nwant %+v", got, w)

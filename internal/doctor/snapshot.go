@@ -13,6 +13,9 @@ type Snapshot struct {
 	Services []Service
 	Daemons  []ipvs.Daemon
 	Conns    []Conn
+	// Timeouts are the kernel's --set timeouts, by which the age of an
+	// ESTABLISHED or FIN_WAIT connection is known.
+	Timeouts ipvs.Timeouts
 	// Routes is the kernel's route to each VIP and real server (ip route
 	// get), by destination.
 	Routes map[netip.Addr]Route
@@ -41,6 +44,7 @@ type Conn struct {
 	Virtual  netip.AddrPort
 	Dest     netip.AddrPort
 	State    string // SYN_RECV, ESTABLISHED, ...
+	Expires  uint32 // seconds until the entry expires
 }
 
 // RouteType is the kind of route the kernel found (rtm_type).
