@@ -177,7 +177,7 @@ func startARP(a ARPProbe) (int, string, error) {
 		return 0, "", err
 	}
 	mac := l.Attrs().HardwareAddr
-	if len(mac) != 6 {
+	if l.Attrs().EncapType != "ether" || len(mac) != 6 {
 		return 0, mac.String(), errors.New("not an Ethernet interface")
 	}
 	proto := htons(etherTypeARP)
