@@ -69,7 +69,7 @@ func destConns(s *Snapshot, svc Service, d ipvs.Destination) connEvidence {
 	ev := connEvidence{newDone: -1}
 	dst := netip.AddrPortFrom(d.Address.Unmap(), d.Port)
 	vip := netip.AddrPortFrom(svc.Address.Unmap(), svc.Port)
-	for _, c := range s.Conns {
+	for _, c := range s.connsTo(d.Address.Unmap()) {
 		if c.Protocol != ipvs.TCP || svc.FWMark == 0 && (svc.Protocol != ipvs.TCP || c.Virtual != vip) {
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 // (route, neighbour, replies or handshakes, the connect probe). It reads
 // only s.
 func Director(s *Snapshot) []Finding {
+	s.index()
 	var out []Finding
 	out = append(out, checkSyncDaemons(s.Daemons)...)
 	out = append(out, checkForwarding(s)...)
@@ -413,8 +414,8 @@ func checkNeighbour(s *Snapshot, svc Service, d ipvs.Destination, r Route) (Find
 	if r.Gateway.IsValid() {
 		hop = r.Gateway
 	}
-	for _, n := range s.Neighbours {
-		if n.Addr != hop || n.Dev != r.Dev || (n.State != NeighFailed && n.State != NeighIncomplete) {
+	for _, n := range s.neighboursOf(hop) {
+		if n.Dev != r.Dev || (n.State != NeighFailed && n.State != NeighIncomplete) {
 			continue
 		}
 		f := Finding{Status: Fail, Check: "neighbour", Service: serviceName(svc.Service), Server: destName(d),

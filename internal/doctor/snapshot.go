@@ -29,6 +29,40 @@ type Snapshot struct {
 	Modules map[string]ModState
 	// Probes is nil without --probe.
 	Probes *Probes
+
+	// The connections and neighbours by address, for tables of many
+	// thousand real servers; Director builds them (index).
+	conns map[netip.Addr][]Conn
+	neigh map[netip.Addr][]Neighbour
+}
+
+// index builds the lookups by address from Conns and Neighbours.
+func (s *Snapshot) index() {
+	s.conns = map[netip.Addr][]Conn{}
+	for _, c := range s.Conns {
+		a := c.Dest.Addr()
+		s.conns[a] = append(s.conns[a], c)
+	}
+	s.neigh = map[netip.Addr][]Neighbour{}
+	for _, n := range s.Neighbours {
+		s.neigh[n.Addr] = append(s.neigh[n.Addr], n)
+	}
+}
+
+// connsTo is the connections to a real server address.
+func (s *Snapshot) connsTo(a netip.Addr) []Conn {
+	if s.conns == nil {
+		s.index()
+	}
+	return s.conns[a]
+}
+
+// neighboursOf is the neighbour entries of an address.
+func (s *Snapshot) neighboursOf(a netip.Addr) []Neighbour {
+	if s.neigh == nil {
+		s.index()
+	}
+	return s.neigh[a]
 }
 
 // Service is a virtual service and its real servers.
