@@ -96,9 +96,9 @@ func checkForwarding(s *Snapshot) []Finding {
 		if !ok {
 			continue
 		}
-		ver, global := "ipv4", key("net", "ipv4", "ip_forward")
+		ver, global := "ipv4", forwardingKey(fam)
 		if fam == ipvs.AFInet6 {
-			ver, global = "ipv6", key("net", "ipv6", "conf", "all", "forwarding")
+			ver = "ipv6"
 		}
 		v, have := s.Sysctls[global]
 		switch {

@@ -1,9 +1,11 @@
 package doctor
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
@@ -75,6 +77,9 @@ func readServices(api ipvs.API, k *ipvs.Service) ([]Service, error) {
 	out := make([]Service, 0, len(svcs))
 	for _, s := range svcs {
 		ds, err := api.Destinations(s)
+		if k == nil && errors.Is(err, syscall.ESRCH) {
+			continue // deleted since the dump
+		}
 		if err != nil {
 			return nil, err
 		}

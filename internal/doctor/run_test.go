@@ -211,3 +211,18 @@ func TestRunRealServer(t *testing.T) {
 		}
 	}
 }
+
+// A service deleted between the dump and the query of its real servers
+// is skipped; asked for by name, it is missing, as -L says.
+func TestRunServiceVanishes(t *testing.T) {
+	k, sys := natLab()
+	k.Fail = map[string]*ipvstest.Failure{"GET_DEST": {Errno: syscall.ESRCH}}
+	rc, out, errs := run(k, nil, sys)
+	if rc != 0 || errs != "" || !strings.Contains(out, "the IPVS table has no virtual services") {
+		t.Errorf("vanished: %d %q %q", rc, out, errs)
+	}
+	k.Fail = map[string]*ipvstest.Failure{"GET_DEST": {Errno: syscall.ESRCH}}
+	if rc, out, errs := run(k, nil, sys, "-t", "172.16.1.143:80"); rc != 1 || out != "" || errs != "No such service\n" {
+		t.Errorf("vanished, by name: %d %q %q", rc, out, errs)
+	}
+}
