@@ -255,16 +255,17 @@ func checkRPFilter(s *RSSnapshot, typ string) []Finding {
 
 // checkListeners: something must listen for each target. DR and TUN
 // servers receive packets for the VIP, so a socket on the VIP or the
-// wildcard; NAT servers (any) get them for their own address, so any
-// socket on the port does. Without a port, the ports that do listen are
-// listed.
-func checkListeners(s *RSSnapshot, ts []Target, any bool) []Finding {
+// wildcard; NAT servers get them for their own address, so any socket
+// on the port but a loopback one does. Without a port, the ports that do
+// listen are listed.
+func checkListeners(s *RSSnapshot, ts []Target, nat bool) []Finding {
 	var out []Finding
 	for _, t := range ts {
 		var on, elsewhere []string
 		var ports []int
 		for _, l := range s.Listeners {
-			match := any || l.Addr() == t.Addr || l.Addr().IsUnspecified() && (l.Addr().Is6() || t.Addr.Is4())
+			match := nat && !l.Addr().IsLoopback() || l.Addr() == t.Addr ||
+				l.Addr().IsUnspecified() && (l.Addr().Is6() || t.Addr.Is4())
 			if t.Port == 0 {
 				if match && !slices.Contains(ports, int(l.Port())) {
 					ports = append(ports, int(l.Port()))
@@ -282,8 +283,8 @@ func checkListeners(s *RSSnapshot, ts []Target, any bool) []Finding {
 		}
 		f := Finding{Check: "listen", Service: t.String()}
 		where := "on the VIP or all addresses"
-		if any {
-			where = "on any address"
+		if nat {
+			where = "on a non-loopback address"
 		}
 		switch {
 		case t.Port == 0 && len(ports) == 0:
@@ -299,8 +300,12 @@ func checkListeners(s *RSSnapshot, ts []Target, any bool) []Finding {
 			f.Status, f.Message = OK, "listening: "+strings.Join(on, ", ")
 		case len(elsewhere) > 0:
 			f.Status = Fail
-			f.Message = fmt.Sprintf("TCP port %d listens only on %s, not on the VIP: packets for the VIP are refused", t.Port, strings.Join(elsewhere, ", "))
+			f.Message = fmt.Sprintf("TCP port %d listens only on %s, not %s: packets the director sends are refused",
+				t.Port, strings.Join(elsewhere, ", "), where)
 			f.Fix = []string{fmt.Sprintf("make the service listen on %s or on all addresses", t)}
+			if nat {
+				f.Fix = []string{fmt.Sprintf("make the service listen on TCP port %d of all addresses", t.Port)}
+			}
 		default:
 			f.Status = Fail
 			f.Message = fmt.Sprintf("nothing listens on TCP port %d", t.Port)

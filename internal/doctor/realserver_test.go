@@ -159,6 +159,7 @@ func TestListeners(t *testing.T) {
 		{nil, "192.168.2.143:80", false, Fail, "nothing listens on TCP port 80"},
 		// NAT: the director sends to the server's own address.
 		{[]string{"192.168.1.12:80"}, "172.16.1.143:80", true, OK, "listening: 192.168.1.12:80"},
+		{[]string{"127.0.0.1:80"}, "172.16.1.143:80", true, Fail, "listens only on 127.0.0.1:80"},
 		{[]string{"0.0.0.0:22", "192.168.2.143:80", "127.0.0.1:25"}, "192.168.2.143", false, OK, "TCP ports listening on the VIP or all addresses: 22, 80"},
 		{[]string{"127.0.0.1:25"}, "192.168.2.143", false, Warn, "no TCP socket listens on the VIP or all addresses"},
 	} {
