@@ -112,9 +112,23 @@ _ipvsadm_value()
 			sopts = append(sopts, "-") // standard input
 		}
 		fmt.Fprintf(&b, "        %s)\n", s.Name)
+		// Only its own valued options take the next word: doctor's
+		// --real-server is a flag, ipvsadm's a server address.
+		var valued []string
+		for _, o := range s.Options {
+			if o.Value != None {
+				valued = append(valued, o.Forms()...)
+			}
+		}
+		if len(valued) > 0 {
+			fmt.Fprintf(&b, `            case $opt in
+            %s)
+                _ipvsadm_value "$opt" "$cur" "$pre" && return 0 ;;
+            esac
+`, strings.Join(valued, "|"))
+		}
 		if len(s.Options) > 0 {
-			fmt.Fprintf(&b, `            _ipvsadm_value "$opt" "$cur" "$pre" && return 0
-            if [[ $cur == -* ]]; then
+			fmt.Fprintf(&b, `            if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W '%s' -- "$cur"))
                 return 0
             fi

@@ -106,6 +106,12 @@ func TestBashCompletes(t *testing.T) {
 		{[]string{"ipvsadm", "--netns", "blue", "arp-prep", "--c"}, []string{"--check"}},
 		{[]string{"ipvsadm", "apply", "--d"}, []string{"--dry-run"}},
 		{[]string{"ipvsadm", "completion", ""}, []string{"bash", "zsh"}},
+		{[]string{"ipvsadm", "doctor", "--pr"}, []string{"--probe"}},
+		{[]string{"ipvsadm", "doctor", "--tunnel", "g"}, []string{"gre", "gue"}},
+		{[]string{"ipvsadm", "doctor", "--tunnel="}, sorted("--tunnel=ipip", "--tunnel=gue", "--tunnel=gre")},
+		// --real-server is doctor's flag, not ipvsadm's -r: options follow.
+		{[]string{"ipvsadm", "doctor", "--real-server", "--d"}, []string{"--director"}},
+		{[]string{"ipvsadm", "doctor", "-f", ""}, nil},
 		{[]string{"ipvsadm", "boot", "st"}, []string{"start", "status", "stop"}},
 		{[]string{"ipvsadm", "boot", "--r"}, sorted("--rhel", "--rules")},
 		{[]string{"ipvsadm", "completion", "z"}, []string{"zsh"}},

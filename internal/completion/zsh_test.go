@@ -117,6 +117,8 @@ func TestZshCompletes(t *testing.T) {
 		{"ipvsadm arp-prep --", sorted("--dev", "--all-interfaces", "--remove", "--persist", "--boot", "--check", "--json", "--dry-run", "--help")},
 		{"ipvsadm --netns x arp-prep --dev l", []string{"lo"}},
 		{"ipvsadm completion ", []string{"bash", "zsh"}},
+		{"ipvsadm doctor --tunnel ", sorted(TunnelTypes...)},
+		{"ipvsadm doctor --pr", []string{"--probe"}},
 		{"ipvsadm-save -", []string{"-n"}},
 	}
 	var lines []string
