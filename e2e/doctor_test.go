@@ -56,7 +56,8 @@ func doctor(t *testing.T, ns string, args ...string) (int, doctorReport) {
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("doctor --json: %v\n%s%s", err, r.stdout, r.stderr)
 	}
-	if r.status != text.status || rep.OK != (r.status == 0) {
+	// The two runs are a moment apart: each is judged on its own.
+	if rep.OK != (r.status == 0) || r.status != 0 && r.status != 1 || text.status != 0 && text.status != 1 {
 		t.Fatalf("doctor: text exit %d, --json exit %d with ok=%v", text.status, r.status, rep.OK)
 	}
 	return r.status, rep
@@ -164,6 +165,7 @@ func TestDoctorNAT(t *testing.T) {
 	d("-a", "-t", svc, "-r", "192.168.1.11:80", "-m", "-w", "1")
 	d("-a", "-t", svc, "-r", "192.168.1.12:80", "-m", "-w", "2")
 	hosts := map[string]string{"": "lab-dir", "192.168.1.11": "lab-rs1", "192.168.1.12": "lab-rs2"}
+	lab := t
 	mustPass(t, "lab-dir")
 	mustPass(t, "lab-dir", "--probe")
 
@@ -177,8 +179,8 @@ func TestDoctorNAT(t *testing.T) {
 		}
 	}
 
-	// First the mistakes judged by traffic, while no connection to rs2
-	// has completed yet: its entries are then all in SYN_RECV.
+	// First the mistake judged by traffic, while no connection to rs2 has
+	// completed yet: its entries are then all in SYN_RECV.
 	t.Run("rs2-default-route", func(t *testing.T) {
 		// rs2 sends its replies to a router that is not the director.
 		mustNS(t, "lab-rs2", ipCmd, "route", "replace", "default", "via", "192.168.1.1")
@@ -195,17 +197,6 @@ func TestDoctorNAT(t *testing.T) {
 		mustPass(t, "lab-rs2", rsArgs...)
 		requests(t, natVIP, 4)
 		mustPass(t, "lab-dir", "-t", svc)
-	})
-
-	t.Run("ip_forward", func(t *testing.T) {
-		mustNS(t, "lab-dir", "sysctl", "-qw", "net.ipv4.ip_forward=0")
-		// The replies die here: the director's entries stay in SYN_RECV,
-		// but doctor blames forwarding, not the real servers.
-		attempts(natVIP, 6)
-		fs := mustFail(t, "lab-dir", nil, "forwarding", "", "sysctl -w net.ipv4.ip_forward=1")
-		applyFixes(t, fs, hosts)
-		requests(t, natVIP, 4)
-		mustPass(t, "lab-dir")
 	})
 
 	t.Run("nothing-listening", func(t *testing.T) {
@@ -228,7 +219,7 @@ func TestDoctorNAT(t *testing.T) {
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+		lab.Cleanup(func() { c.Process.Kill(); c.Wait() })
 		waitPort(t, "192.168.1.12", true)
 		mustPass(t, "lab-dir", "--probe")
 	})
@@ -240,6 +231,20 @@ func TestDoctorNAT(t *testing.T) {
 		applyFixes(t, fs, hosts)
 		mustPass(t, "lab-dir")
 		requests(t, natVIP, 2)
+	})
+
+	t.Run("ip_forward", func(t *testing.T) {
+		mustNS(t, "lab-dir", "sysctl", "-qw", "net.ipv4.ip_forward=0")
+		// The replies die here: the director's entries stay in SYN_RECV,
+		// but doctor blames forwarding, not the real servers. Last: the
+		// servers' SYN-ACKs, retransmitted once forwarding is back, keep
+		// those entries in SYN_RECV for a while (doctor tells them from
+		// a broken server by the packets the servers send it).
+		attempts(natVIP, 6)
+		fs := mustFail(t, "lab-dir", nil, "forwarding", "", "sysctl -w net.ipv4.ip_forward=1")
+		applyFixes(t, fs, hosts)
+		requests(t, natVIP, 4)
+		mustPass(t, "lab-dir")
 	})
 }
 

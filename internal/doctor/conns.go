@@ -22,9 +22,9 @@ import (
 // last packet was. A server that broke at some moment keeps its older
 // completed entries for a while (TIME_WAIT lasts two minutes); all the
 // entries in SYN_RECV are then newer than every completed one. That is
-// the test: entries in SYN_RECV and no completed entry with a packet
-// since the oldest of them. Ties go to "completing", so that a doubt
-// never fails.
+// the test (see failing): entries in SYN_RECV and no completed entry
+// with a packet since the oldest of them. Ties go to "completing", so
+// that a doubt never fails.
 
 // tcpTimeouts are the kernel's timeouts of the IPVS TCP states, in
 // seconds (ip_vs_proto_tcp.c), for those --set does not change.
@@ -94,10 +94,19 @@ func destConns(s *Snapshot, svc Service, d ipvs.Destination) connEvidence {
 	return ev
 }
 
-// failing says whether the handshakes fail: entries in SYN_RECV, and no
-// completed entry had a packet after the oldest of them.
-func (e connEvidence) failing() bool {
-	return e.stuck > 0 && (e.newDone < 0 || e.newDone > e.oldStuck)
+// failing says whether the handshakes fail: entries in SYN_RECV, and
+// either nothing else, or no completed entry had a packet after the
+// oldest of them while the server is quiet (sends the director nothing
+// now). By NAT, a server that answers again after an outage retransmits
+// its SYN-ACKs through the director, and the client's resets come back;
+// the kernel keeps such entries in SYN_RECV and re-arms them for half a
+// minute, so their age alone would blame a server that works: its
+// outbound packets (OutPPS) tell it apart. By DR and tunnelling the
+// director sees no packet of the server at all, and quiet is always
+// true: there only the clients' retries re-arm an entry, and a retry
+// that reaches a repaired server completes.
+func (e connEvidence) failing(quiet bool) bool {
+	return e.stuck > 0 && (e.n == e.stuck || quiet && e.newDone > e.oldStuck)
 }
 
 // status: one entry alone may just be starting its handshake, so it only

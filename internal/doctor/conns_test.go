@@ -45,8 +45,13 @@ func TestConnEvidence(t *testing.T) {
 	} {
 		s := &Snapshot{Conns: tc.conns, Timeouts: tc.to}
 		ev := destConns(s, svc, rs2)
-		if ev.failing() != tc.failing || ev.n != tc.n || !strings.Contains(ev.String(), tc.msg) {
-			t.Errorf("%s: %+v failing=%v %q; want failing=%v n=%d %q", tc.name, ev, ev.failing(), ev.String(), tc.failing, tc.n, tc.msg)
+		if ev.failing(true) != tc.failing || ev.n != tc.n || !strings.Contains(ev.String(), tc.msg) {
+			t.Errorf("%s: %+v failing=%v %q; want failing=%v n=%d %q", tc.name, ev, ev.failing(true), ev.String(), tc.failing, tc.n, tc.msg)
+		}
+		// A server that sends the director packets now is not failing,
+		// unless nothing but SYN_RECV is there.
+		if ev.failing(false) != (tc.failing && ev.n == ev.stuck) {
+			t.Errorf("%s: failing while not quiet = %v", tc.name, ev.failing(false))
 		}
 	}
 
@@ -55,7 +60,7 @@ func TestConnEvidence(t *testing.T) {
 	fw := Service{Service: ipvs.Service{Family: ipvs.AFInet, FWMark: 7}, Dests: []ipvs.Destination{dest(drRS2, 0, ipvs.FwdDirect, 1)}}
 	s := &Snapshot{Conns: []Conn{conn("SYN_RECV", 50),
 		{Protocol: ipvs.TCP, Virtual: ap(netip.MustParseAddr("192.168.2.144"), 443), Dest: ap(drRS2, 443), State: "SYN_RECV"}}}
-	if ev := destConns(s, fw, fw.Dests[0]); ev.n != 2 || !ev.failing() || len(ev.vips) != 2 {
+	if ev := destConns(s, fw, fw.Dests[0]); ev.n != 2 || !ev.failing(true) || len(ev.vips) != 2 {
 		t.Errorf("fwmark: %+v", ev)
 	}
 	if st := (connEvidence{stuck: 1}).status(); st != Warn {

@@ -447,7 +447,7 @@ func checkNATReplies(s *Snapshot, svc Service, d ipvs.Destination, r Route) []Fi
 	st := d.Stats
 	counters := fmt.Sprintf("%d conns, %d in, %d out packets", st.Conns, st.InPkts, st.OutPkts)
 	switch {
-	case ev.failing():
+	case ev.failing(st.OutPPS == 0):
 		f.Status = ev.status()
 		f.Message = "replies bypass the director: " + ev.String() + "; " + counters
 	case ev.n == 0 && st.Conns > 0 && st.InPkts > 0 && st.OutPkts == 0:
@@ -495,7 +495,7 @@ func checkHandshakes(s *Snapshot, svc Service, d ipvs.Destination) []Finding {
 	case ev.n == 0:
 		f.Message = "no TCP connections yet: handshakes not judged"
 		return []Finding{f}
-	case !ev.failing():
+	case !ev.failing(true):
 		f.Message = fmt.Sprintf("handshakes complete: %d of %d connections past SYN_RECV", ev.n-ev.stuck, ev.n)
 		return []Finding{f}
 	}

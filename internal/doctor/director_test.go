@@ -189,6 +189,22 @@ func TestNATReplies(t *testing.T) {
 	s.Conns = append(s.Conns, Conn{Protocol: ipvs.TCP, Virtual: ap(natVIP, 80), Dest: ap(rs2, 80), State: "CLOSE"})
 	want(t, Director(s), "nat-replies", "192.168.1.12:80", OK, "1 of 2 connections past SYN_RECV", "", "")
 
+	// Broke after it worked: the completed entry (TIME_WAIT, last packet
+	// 30 s ago) is older than the ones in SYN_RECV (2 s, 4 s), and the
+	// server sends the director nothing now.
+	s = natSnap()
+	s.Conns = []Conn{
+		{Protocol: ipvs.TCP, Virtual: ap(natVIP, 80), Dest: ap(rs2, 80), State: "TIME_WAIT", Expires: 90},
+		{Protocol: ipvs.TCP, Virtual: ap(natVIP, 80), Dest: ap(rs2, 80), State: "SYN_RECV", Expires: 58},
+		{Protocol: ipvs.TCP, Virtual: ap(natVIP, 80), Dest: ap(rs2, 80), State: "SYN_RECV", Expires: 56},
+	}
+	want(t, Director(s), "nat-replies", "192.168.1.12:80", Fail, "2 connections in SYN_RECV, none completed since", "192.168.1.12", "")
+	// The same entries while packets come from the server (its SYN-ACKs
+	// retransmitted through the director after a repair re-arm them):
+	// it works.
+	s.Services[0].Dests[1].Stats.OutPPS = 3
+	want(t, Director(s), "nat-replies", "192.168.1.12:80", OK, "replies come back: 1 of 3", "", "")
+
 	// Entries of another service to the same server do not count.
 	s = natSnap()
 	s.Conns = []Conn{{Protocol: ipvs.TCP, Virtual: ap(natVIP, 8080), Dest: ap(rs2, 80), State: "SYN_RECV"},
