@@ -216,16 +216,14 @@ func (c *Config) set(v Var) error {
 		case "AUTO":
 			c.Auto, err = word(v.Value, "true", "false")
 		case "DAEMON":
-			switch v.Value {
-			case "none":
-				c.Daemon = DaemonNone
-			case "master":
-				c.Daemon = DaemonMaster
-			case "backup":
-				c.Daemon = DaemonBackup
-			case "both":
-				c.Daemon = DaemonBoth
-			default:
+			// the names are Daemons' own String()s
+			found := false
+			for d := DaemonNone; d <= DaemonBoth; d++ {
+				if v.Value == d.String() {
+					c.Daemon, found = d, true
+				}
+			}
+			if !found {
 				return fmt.Errorf("must be none, master, backup or both")
 			}
 		case "IFACE":
