@@ -60,14 +60,6 @@ failed, 1 a check failed, 2 bad usage.
                      (ipip, gue, gre): the decapsulating device must be up
 `
 
-// serviceOpts are the -L options that name a service: whether each takes
-// a value.
-var serviceOpts = map[string]bool{
-	"-t": true, "--tcp-service": true, "-u": true, "--udp-service": true,
-	"--sctp-service": true, "-f": true, "--fwmark-service": true,
-	"-6": false, "--ipv6": false,
-}
-
 // Parse reads the arguments after "doctor".
 func Parse(args []string) (Options, error) {
 	var o Options
@@ -174,26 +166,12 @@ func Parse(args []string) (Options, error) {
 // serviceWord takes the service option at args[i] (and its value) into
 // ServiceArgs and returns how many words after it it used.
 func (o *Options) serviceWord(args []string, i int) (int, error) {
-	a := args[i]
-	name := a
-	if strings.HasPrefix(a, "--") {
-		name, _, _ = strings.Cut(a, "=")
-	} else if len(a) > 2 {
-		name = a[:2] // -t192.0.2.1:80
+	n, err := grammar.ServiceWords(args, i)
+	if err != nil {
+		return 0, err
 	}
-	takes, ok := serviceOpts[name]
-	if !ok {
-		return 0, fmt.Errorf("unknown option %q", name)
-	}
-	o.ServiceArgs = append(o.ServiceArgs, a)
-	if takes && a == name {
-		if i+1 >= len(args) {
-			return 0, fmt.Errorf("option %s needs a value", name)
-		}
-		o.ServiceArgs = append(o.ServiceArgs, args[i+1])
-		return 1, nil
-	}
-	return 0, nil
+	o.ServiceArgs = append(o.ServiceArgs, args[i:i+n]...)
+	return n - 1, nil
 }
 
 // addTarget reads one real-server mode argument: VIP, VIP:port or
@@ -225,15 +203,4 @@ func (o *Options) addTarget(s string) error {
 	}
 	o.Targets = append(o.Targets, t)
 	return nil
-}
-
-// ServiceKey reads ServiceArgs as -L would: the service's key, or the
-// grammar's complaint in one line.
-func ServiceKey(p *grammar.Parser, words []string) (ipvs.Service, error) {
-	req, ex := p.Parse("ipvsadm", append([]string{"-L"}, words...))
-	if ex != nil {
-		msg, _, _ := strings.Cut(strings.TrimSpace(ex.Stderr), "\n")
-		return ipvs.Service{}, errors.New(msg)
-	}
-	return req.Service, nil
 }

@@ -5,9 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/lvsgo/ipvsadm/internal/grammar"
-	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
 func TestParse(t *testing.T) {
@@ -63,28 +60,6 @@ func TestParse(t *testing.T) {
 		}
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Parse(%q) = %+v, %v; want %+v", tc.args, got, err, tc.want)
-		}
-	}
-}
-
-func TestServiceKey(t *testing.T) {
-	p := &grammar.Parser{}
-	k, err := ServiceKey(p, []string{"-t", "172.16.1.143:80"})
-	if err != nil || k.Protocol != ipvs.TCP || k.Address != natVIP || k.Port != 80 || k.FWMark != 0 {
-		t.Errorf("-t: %+v, %v", k, err)
-	}
-	k, err = ServiceKey(p, []string{"-f", "7", "-6"})
-	if err != nil || k.FWMark != 7 || k.Family != ipvs.AFInet6 {
-		t.Errorf("-f 7 -6: %+v, %v", k, err)
-	}
-	for args, msg := range map[string]string{
-		"-t 1.2.3.4:99999":            "illegal virtual server address[:port] specified",
-		"-f 0":                        "invalid fwmark value `0' specified",
-		"-t 1.2.3.4:80 -u 1.2.3.4:53": "multiple 'service-address' options specified",
-		"-6":                          "-6 used before -f",
-	} {
-		if _, err := ServiceKey(p, strings.Fields(args)); err == nil || err.Error() != msg {
-			t.Errorf("%s: error %v, want %q", args, err, msg)
 		}
 	}
 }

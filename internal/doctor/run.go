@@ -39,7 +39,7 @@ func Run(args []string, env Env) int {
 	}
 	var k *ipvs.Service
 	if len(o.ServiceArgs) > 0 {
-		svc, err := ServiceKey(env.Parser, o.ServiceArgs)
+		svc, err := env.Parser.ServiceKey(o.ServiceArgs)
 		if err != nil {
 			return usageError(env, err)
 		}
