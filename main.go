@@ -1,7 +1,7 @@
 // Command ipvsadm administers the Linux IP Virtual Server table. It is a
 // drop-in replacement for ipvsadm 1.31, plus extra subcommands (arp-prep,
-// apply, boot, completion, doctor, help, version), and acts as ipvsadm-save or ipvsadm-restore when
-// called by those names.
+// apply, boot, completion, doctor, help, top, version), and acts as
+// ipvsadm-save or ipvsadm-restore when called by those names.
 //
 // This file is where the program meets the system: it builds each
 // front end's Env from the real kernel, resolver, files and standard
@@ -11,7 +11,12 @@ package main
 import (
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
 
 	"github.com/lvsgo/ipvsadm/internal/about"
 	"github.com/lvsgo/ipvsadm/internal/apply"
@@ -23,6 +28,8 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
 	"github.com/lvsgo/ipvsadm/internal/progname"
+	"github.com/lvsgo/ipvsadm/internal/term"
+	"github.com/lvsgo/ipvsadm/internal/top"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -77,6 +84,8 @@ func subcommand(args []string, s stdio) func(args []string) int {
 		return func(a []string) int { return boot.Run(a, bootEnv(s)) }
 	case "doctor":
 		return func(a []string) int { return doctor.Run(a, doctorEnv(s)) }
+	case "top":
+		return func(a []string) int { return top.Run(a, topEnv(s)) }
 	case "completion":
 		return func(a []string) int { return completion.Main(a, s.out, s.err) }
 	case "apply":
@@ -214,6 +223,32 @@ func doctorEnv(s stdio) doctor.Env {
 		},
 		Sys:    &doctor.Kernel{},
 		Parser: systemParser(),
+		Stdout: s.out,
+		Stderr: s.err,
+	}
+}
+
+// topEnv is top on this host's table, terminal and clock: IPVS opened
+// without modprobe, as doctor does.
+func topEnv(s stdio) top.Env {
+	return top.Env{
+		Open: func() (ipvs.API, error) {
+			c, err := ipvs.Open(ipvs.Config{NoModprobe: true})
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+		Parser:    systemParser(),
+		Names:     netdb.NewSystem(),
+		Terminal:  term.Is(s.out),
+		NewScreen: tcell.NewScreen,
+		Signals: func(c chan<- os.Signal) func() {
+			signal.Notify(c, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+			return func() { signal.Stop(c) }
+		},
+		Now:    time.Now,
+		Sleep:  time.Sleep,
 		Stdout: s.out,
 		Stderr: s.err,
 	}
