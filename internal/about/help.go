@@ -26,6 +26,7 @@ var Additions = []Addition{
 	{Word: "completion", Usage: "ipvsadm completion bash|zsh", Help: "print a shell completion script", Sub: true},
 	{Word: "boot", Usage: "ipvsadm boot COMMAND", Help: "the packaged service, from Debian/RHEL settings", Sub: true},
 	{Word: "doctor", Usage: "ipvsadm doctor [SERVICE]", Help: "say why an LVS setup fails, and the fix", Sub: true},
+	{Word: "top", Usage: "ipvsadm top [SERVICE]", Help: "live traffic per service and real server", Sub: true},
 	{Word: "help", Usage: "ipvsadm help [WORD]", Help: "this list, or the usage of WORD", Sub: true},
 	{Word: "version", Usage: "ipvsadm version [--json]", Help: "versions of this ipvsadm, Go and kernel IPVS", Sub: true},
 	{Word: "ipvsadm-save", Usage: "ipvsadm-save [-n]", Help: "called so, acts as 1.31's ipvsadm-save script"},

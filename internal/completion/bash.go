@@ -22,7 +22,7 @@ _ipvsadm_value()
     case $opt in
 `)
 	all := append(append([]Option(nil), Options...), subOptions()...)
-	for _, v := range []Value{Scheduler, Engine, TunnelType, DaemonState} {
+	for _, v := range []Value{Scheduler, Engine, TunnelType, DaemonState, SortKey} {
 		fmt.Fprintf(&b, "    %s)\n        COMPREPLY=($(compgen -P \"$pre\" -W '%s' -- \"$cur\")) ;;\n",
 			strings.Join(formsOf(all, v), "|"), strings.Join(valuesOf(v), " "))
 	}
@@ -193,6 +193,8 @@ func valuesOf(v Value) []string {
 		return DaemonStates
 	case SchedFlags:
 		return SchedFlagNames
+	case SortKey:
+		return TopSortKeys
 	}
 	return nil
 }

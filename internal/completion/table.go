@@ -2,6 +2,7 @@ package completion
 
 import (
 	"github.com/lvsgo/ipvsadm/internal/boot"
+	"github.com/lvsgo/ipvsadm/internal/top"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -27,6 +28,7 @@ const (
 	Namespace                // a named network namespace (ip netns)
 	Timeouts                 // --set: three operands, tcp tcpfin udp
 	File                     // a file name
+	SortKey                  // one of top's SortKeys
 )
 
 // Group is where an option belongs in ipvsadm's grammar and help.
@@ -204,6 +206,24 @@ var Subcommands = []Subcommand{
 		},
 	},
 	{
+		Name: "top",
+		Args: "[service]",
+		Help: "a live view of the traffic per service and real server",
+		Options: []Option{
+			{Long: "numeric", Short: 'n', Help: "addresses and ports as numbers"},
+			{Long: "interval", Value: Number, Arg: "seconds", Help: "time between refreshes (default 2)"},
+			{Long: "sort", Value: SortKey, Arg: "key", Help: "sort by this column, largest first"},
+			{Long: "batch", Value: Number, Arg: "frames", Help: "print this many plain-text frames and exit"},
+			{Long: "json", Help: "frames as JSON lines"},
+			{Long: "tcp-service", Short: 't', Value: Service, Arg: "service-address", Help: "show this TCP virtual service only"},
+			{Long: "udp-service", Short: 'u', Value: Service, Arg: "service-address", Help: "show this UDP virtual service only"},
+			{Long: "sctp-service", Value: Service, Arg: "service-address", Help: "show this SCTP virtual service only"},
+			{Long: "fwmark-service", Short: 'f', Value: Fwmark, Arg: "fwmark", Help: "show this firewall-mark service only"},
+			{Long: "ipv6", Short: '6', Help: "the fwmark service is IPv6"},
+			{Long: "help", Short: 'h', Help: "print the usage"},
+		},
+	},
+	{
 		Name:  "help",
 		Args:  "[word]",
 		Help:  "list what this ipvsadm adds to ipvsadm 1.31, or describe one",
@@ -226,4 +246,5 @@ var (
 	DaemonStates       = []string{ipvs.StateMaster.String(), ipvs.StateBackup.String()}
 	SchedFlagNames     = []string{"flag-1", "flag-2", "flag-3", "sh-fallback", "sh-port", "mh-fallback", "mh-port"}
 	Shells             = []string{"bash", "zsh"}
+	TopSortKeys        = top.SortKeys()
 )

@@ -145,7 +145,7 @@ func zspec(o Option, excl []string) string {
 // zaction is the _arguments action completing a kind of value.
 func zaction(v Value) string {
 	switch v {
-	case Scheduler, Engine, TunnelType, DaemonState:
+	case Scheduler, Engine, TunnelType, DaemonState, SortKey:
 		return "(" + strings.Join(valuesOf(v), " ") + ")"
 	case SchedFlags:
 		return "_sequence compadd - " + strings.Join(SchedFlagNames, " ")

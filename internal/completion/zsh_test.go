@@ -111,14 +111,16 @@ func TestZshCompletes(t *testing.T) {
 		{"ipvsadm -A --pe ", []string{"sip"}},
 		{"ipvsadm -a --tun-type ", sorted(TunnelTypes...)},
 		{"ipvsadm --start-daemon ", []string{"backup", "master"}},
-		{"ipvsadm ", []string{"apply", "arp-prep", "boot", "completion", "doctor", "help", "version"}},
-		{"ipvsadm help ", []string{"apply", "arp-prep", "boot", "completion", "doctor", "help", "version"}},
+		{"ipvsadm ", []string{"apply", "arp-prep", "boot", "completion", "doctor", "help", "top", "version"}},
+		{"ipvsadm help ", []string{"apply", "arp-prep", "boot", "completion", "doctor", "help", "top", "version"}},
 		{"ipvsadm version --", []string{"--json"}},
 		{"ipvsadm arp-prep --", sorted("--dev", "--all-interfaces", "--remove", "--persist", "--boot", "--check", "--json", "--dry-run", "--help")},
 		{"ipvsadm --netns x arp-prep --dev l", []string{"lo"}},
 		{"ipvsadm completion ", []string{"bash", "zsh"}},
 		{"ipvsadm doctor --tunnel ", sorted(TunnelTypes...)},
 		{"ipvsadm doctor --pr", []string{"--probe"}},
+		{"ipvsadm top --sort ", sorted(TopSortKeys...)},
+		{"ipvsadm top --ba", []string{"--batch"}},
 		{"ipvsadm-save -", []string{"-n"}},
 	}
 	var lines []string

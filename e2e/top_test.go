@@ -1,0 +1,196 @@
+//go:build e2e
+
+package e2e
+
+// ipvsadm top against the real kernel, with real traffic through the NAT
+// lab at wrr 1:2: batch and JSON frames, and the full-screen view driven in
+// a real terminal (tmux) as a person would.
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// natWRR builds the NAT lab with the tutorial's wrr 1:2 service.
+func natWRR(t *testing.T) (svc string) {
+	t.Helper()
+	labUp(t, "nat")
+	svc = natVIP + ":80"
+	director(t, "lab-dir", "-A", "-t", svc, "-s", "wrr")
+	director(t, "lab-dir", "-a", "-t", svc, "-r", "192.168.1.11:80", "-m", "-w", "1")
+	director(t, "lab-dir", "-a", "-t", svc, "-r", "192.168.1.12:80", "-m", "-w", "2")
+	return svc
+}
+
+// topWithTraffic runs `ipvsadm top ARGS` on the director while the client
+// keeps sending requests through the VIP, until top has printed its frames
+// and exited.
+func topWithTraffic(t *testing.T, args ...string) cmdResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c := exec.CommandContext(ctx, ipCmd, append([]string{"netns", "exec", "lab-dir", oursBin, "top"}, args...)...)
+	c.WaitDelay = time.Second
+	done := make(chan cmdResult, 1)
+	go func() { done <- execute(c, "") }()
+	for n := 0; ; n++ {
+		select {
+		case r := <-done:
+			t.Logf("%d requests while top ran", n)
+			return r
+		default:
+			httpGet(t, natVIP)
+		}
+	}
+}
+
+type topJSONDest struct {
+	Address     string   `json:"address"`
+	Forward     string   `json:"forward"`
+	Weight      int      `json:"weight"`
+	NewConns    uint64   `json:"new_conns"`
+	ConnShare   *float64 `json:"conn_share"`
+	WeightShare *float64 `json:"weight_share"`
+	Rate        struct {
+		CPS float64 `json:"cps"`
+	} `json:"rate"`
+}
+
+type topJSONFrame struct {
+	Time     string  `json:"time"`
+	Interval float64 `json:"interval"`
+	Version  string  `json:"version"`
+	Services []struct {
+		Address      string        `json:"address"`
+		Port         int           `json:"port"`
+		Scheduler    string        `json:"scheduler"`
+		NewConns     uint64        `json:"new_conns"`
+		Destinations []topJSONDest `json:"destinations"`
+	} `json:"services"`
+}
+
+// wrrShare checks a real server's share of k connections scheduled by wrr
+// 1:2: any k consecutive picks of its period of 3 give the weight-1 server
+// floor(k/3) or ceil(k/3) of them, so its share is within 2/(3k) of 1/3
+// (rounded as printed: slack more).
+func wrrShare(t *testing.T, what string, share, want float64, k float64, slack float64) {
+	t.Helper()
+	if tol := 2/(3*k) + slack; math.Abs(share-want) > tol {
+		t.Errorf("%s: share %.4f of %v connections, want %.4f ± %.4f", what, share, k, want, tol)
+	}
+}
+
+// TestTopBatchNAT: with real traffic at wrr 1:2, batch frames show the two
+// real servers' shares of new connections near 1/3 and 2/3, next to their
+// shares of the weights.
+func TestTopBatchNAT(t *testing.T) {
+	svc := natWRR(t)
+
+	t.Run("json", func(t *testing.T) {
+		r := topWithTraffic(t, "--batch", "2", "--interval", "4", "--json", "-n", "-t", svc)
+		if r.status != 0 || r.stderr != "" {
+			t.Fatalf("top --json: %v", r)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		if len(lines) != 2 {
+			t.Fatalf("%d JSON lines, want 2:\n%s", len(lines), r.stdout)
+		}
+		for i, l := range lines {
+			var f topJSONFrame
+			if err := json.Unmarshal([]byte(l), &f); err != nil {
+				t.Fatalf("frame %d: %v\n%s", i, err, l)
+			}
+			if len(f.Services) != 1 || f.Services[0].Address != natVIP || f.Services[0].Scheduler != "wrr" || len(f.Services[0].Destinations) != 2 {
+				t.Fatalf("frame %d: %s", i, l)
+			}
+			if f.Interval < 3 || f.Interval > 8 || f.Version == "" {
+				t.Errorf("frame %d: interval %v, version %q", i, f.Interval, f.Version)
+			}
+			s := f.Services[0]
+			k := float64(s.NewConns)
+			if k < 6 {
+				t.Fatalf("frame %d: %v new connections in %vs, too few to measure shares:\n%s", i, k, f.Interval, l)
+			}
+			var sum uint64
+			for _, d := range s.Destinations {
+				if d.ConnShare == nil || d.WeightShare == nil || d.Forward != "Masq" {
+					t.Fatalf("frame %d: %+v", i, d)
+				}
+				want := map[int]float64{1: 1.0 / 3, 2: 2.0 / 3}[d.Weight]
+				wrrShare(t, d.Address, *d.ConnShare, want, k, 0.0005)
+				if math.Abs(*d.WeightShare-want) > 0.0005 {
+					t.Errorf("frame %d %s: weight share %v, want %.3f", i, d.Address, *d.WeightShare, want)
+				}
+				if got := d.Rate.CPS * f.Interval; math.Abs(got-float64(d.NewConns)) > 0.01*float64(d.NewConns)+0.01 {
+					t.Errorf("frame %d %s: %v/s over %vs is not its %d new connections", i, d.Address, d.Rate.CPS, f.Interval, d.NewConns)
+				}
+				sum += d.NewConns
+			}
+			if sum != s.NewConns {
+				t.Errorf("frame %d: real servers' new connections %d, service's %d", i, sum, s.NewConns)
+			}
+			t.Logf("frame %d: %d connections in %.2fs: %s %.3f, %s %.3f", i, s.NewConns, f.Interval,
+				s.Destinations[0].Address, *s.Destinations[0].ConnShare, s.Destinations[1].Address, *s.Destinations[1].ConnShare)
+		}
+	})
+
+	t.Run("text", func(t *testing.T) {
+		// Not a terminal: batch mode without being asked.
+		r := topWithTraffic(t, "--batch", "1", "--interval", "4", "-n")
+		if r.status != 0 || r.stderr != "" {
+			t.Fatalf("top: %v", r)
+		}
+		t.Logf("frame:\n%s", r.stdout)
+		over := regexp.MustCompile(`; rates over ([0-9.]+)s\n`).FindStringSubmatch(r.stdout)
+		svcLine := regexp.MustCompile(`(?m)^TCP  172\.16\.1\.143:80 +wrr +([0-9.]+) +100%`).FindStringSubmatch(r.stdout)
+		if over == nil || svcLine == nil || !strings.HasPrefix(r.stdout, "ipvsadm top - ") || !strings.HasSuffix(r.stdout, "\n\n") {
+			t.Fatalf("frame not as expected")
+		}
+		secs, _ := strconv.ParseFloat(over[1], 64)
+		cps, _ := strconv.ParseFloat(svcLine[1], 64)
+		k := (cps - 0.05) * secs // the rate is printed to at most one decimal
+		if cps >= 10 {
+			k = (cps - 0.5) * secs
+		}
+		if k < 6 {
+			t.Fatalf("%v connections/s over %vs: too few to measure shares", cps, secs)
+		}
+		for _, rs := range []struct {
+			addr string
+			want float64
+		}{{"192.168.1.11:80", 1.0 / 3}, {"192.168.1.12:80", 2.0 / 3}} {
+			m := regexp.MustCompile(`(?m)^  -> ` + regexp.QuoteMeta(rs.addr) + ` +Masq +\d+ +[0-9.]+ +([0-9.]+)% +([0-9.]+)%`).FindStringSubmatch(r.stdout)
+			if m == nil {
+				t.Fatalf("no line for %s", rs.addr)
+			}
+			conn, _ := strconv.ParseFloat(m[1], 64)
+			wgt, _ := strconv.ParseFloat(m[2], 64)
+			wrrShare(t, rs.addr, conn/100, rs.want, k, 0.0005)
+			if math.Abs(wgt/100-rs.want) > 0.0005 {
+				t.Errorf("%s: weight share %v%%", rs.addr, wgt)
+			}
+		}
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		// An unknown service: -L's message and status.
+		ours := inNS("lab-dir", "", oursBin, "top", "--batch", "1", "-t", "172.16.1.143:81")
+		ref := inNS("lab-dir", "", refBin, "-L", "-t", "172.16.1.143:81")
+		if ours.status != ref.status || ours.stderr != ref.stderr || ours.stdout != "" {
+			t.Errorf("unknown service: top %v\n-L (1.31) %v", ours, ref)
+		}
+		for _, args := range [][]string{{"--interval", "0"}, {"--sort", "cpu"}, {"--batch", "-1"}} {
+			r := inNS("lab-dir", "", append([]string{oursBin, "top"}, args...)...)
+			if r.status != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "ipvsadm top: ") {
+				t.Errorf("top %q: %v", args, r)
+			}
+		}
+	})
+}
