@@ -306,3 +306,34 @@ func TestHuman(t *testing.T) {
 		}
 	}
 }
+
+// The man page gives the smallest terminal and every sort key; --help
+// every sort key too.
+func TestDocumented(t *testing.T) {
+	page, err := os.ReadFile("../../ipvsadm.8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := string(page)
+	if i := strings.Index(sec, ".SS top\n"); i >= 0 {
+		sec = sec[i:]
+		sec = sec[:strings.Index(sec[1:], ".SS ")+1]
+	} else {
+		t.Fatal("no top section in ipvsadm.8")
+	}
+	want := "smaller than " + strconv.Itoa(MinWidth) + " columns by " + strconv.Itoa(MinHeight) + " lines"
+	if !strings.Contains(strings.ReplaceAll(sec, "\n", " "), want) {
+		t.Errorf("the man page does not say %q", want)
+	}
+	for _, k := range SortKeys() {
+		if !strings.Contains(sec, ".B "+k+"\n") && !strings.Contains(sec, ".BR "+k+" ") && !strings.Contains(sec, " "+k+"\n") {
+			t.Errorf("the man page does not name sort key %s", k)
+		}
+		if !strings.Contains(Usage, k) {
+			t.Errorf("--help does not name sort key %s", k)
+		}
+	}
+	if !strings.Contains(sec, "wider") || !strings.Contains(sec, strconv.Itoa(wideFrom)+" columns") {
+		t.Errorf("the man page does not say from what width packets show (%d)", wideFrom)
+	}
+}
