@@ -16,8 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/lvsgo/ipvsadm/internal/about"
 	"github.com/lvsgo/ipvsadm/internal/apply"
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
@@ -28,6 +26,7 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
 	"github.com/lvsgo/ipvsadm/internal/progname"
+	"github.com/lvsgo/ipvsadm/internal/screen"
 	"github.com/lvsgo/ipvsadm/internal/term"
 	"github.com/lvsgo/ipvsadm/internal/top"
 	"github.com/lvsgo/ipvsadm/ipvs"
@@ -239,10 +238,12 @@ func topEnv(s stdio) top.Env {
 			}
 			return c, nil
 		},
-		Parser:    systemParser(),
-		Names:     netdb.NewSystem(),
-		Terminal:  term.Is(s.out),
-		NewScreen: tcell.NewScreen,
+		Parser:   systemParser(),
+		Names:    netdb.NewSystem(),
+		Terminal: term.Is(s.out),
+		OpenTerminal: func() (screen.Terminal, error) {
+			return screen.Open(os.Stdin, os.Stdout)
+		},
 		Signals: func(c chan<- os.Signal) func() {
 			signal.Notify(c, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 			return func() { signal.Stop(c) }

@@ -186,6 +186,12 @@ func TestTopBatchNAT(t *testing.T) {
 		if ours.status != ref.status || ours.stderr != ref.stderr || ours.stdout != "" {
 			t.Errorf("unknown service: top %v\n-L (1.31) %v", ours, ref)
 		}
+		// Not root: one line, status 1 (the root namespace's table, whose
+		// IPVS the lab loaded).
+		if r := relExec(t, 65534, "", oursBin, "top", "--batch", "1"); r.status != 1 || r.stdout != "" ||
+			r.stderr != "ipvsadm top: must be run as root to read the IPVS table\n" {
+			t.Errorf("top as nobody: %v", r)
+		}
 		for _, args := range [][]string{{"--interval", "0"}, {"--sort", "cpu"}, {"--batch", "-1"}} {
 			r := inNS("lab-dir", "", append([]string{oursBin, "top"}, args...)...)
 			if r.status != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "ipvsadm top: ") {

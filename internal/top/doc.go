@@ -5,7 +5,7 @@
 // or a batch frame (Text, JSON). Those are pure functions; Run and the
 // terminal loop only feed them the kernel, the clock and the keys.
 //
-// The full-screen view draws through tcell, which keeps the screen's cells
-// and sends only what changed, so a refresh does not flicker, and puts the
+// The full-screen view draws on a screen.Terminal, which rewrites only
+// the lines that changed, so a refresh does not flicker, and puts the
 // terminal back on every way out.
 package top

@@ -8,10 +8,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/screen"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -27,8 +26,9 @@ type Env struct {
 	// Terminal is whether stdout is a terminal: the full-screen view,
 	// else batch mode.
 	Terminal bool
-	// NewScreen opens the terminal (tcell.NewScreen).
-	NewScreen func() (tcell.Screen, error)
+	// OpenTerminal takes the terminal over for the full-screen view
+	// (screen.Open on the standard streams).
+	OpenTerminal func() (screen.Terminal, error)
 	// Signals delivers the signals that end the full-screen view
 	// (signal.Notify), and stop undoes it.
 	Signals func(c chan<- os.Signal) (stop func())
@@ -86,7 +86,7 @@ func Run(args []string, env Env) int {
 	if o.Batch > 0 || o.JSON || !env.Terminal {
 		return batch(env, o, v, m, first)
 	}
-	return screen(env, v, m, first)
+	return live(env, v, m, first)
 }
 
 // monitor reads the table again and again.

@@ -11,12 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
+	"github.com/lvsgo/ipvsadm/internal/screen"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -252,35 +251,30 @@ func TestRunUnknownService(t *testing.T) {
 	}
 }
 
-// The full-screen view on tcell's simulated terminal: keys change the
-// frame, q ends it and puts the terminal back.
-func TestScreenKeys(t *testing.T) {
+// The full-screen view on a fake terminal: keys change the frame, a
+// resize redraws it, q ends it and puts the terminal back.
+func TestLiveKeys(t *testing.T) {
 	k := fakeKernel()
-	sim := &shownScreen{SimulationScreen: tcell.NewSimulationScreen("UTF-8")}
+	term := &fakeTerminal{w: 80, h: 24, keys: make(chan screen.Key), resized: make(chan struct{})}
 	var out, errw bytes.Buffer
 	env := testEnv(k, &fakeClock{now: t0, k: k}, &out, &errw)
 	env.Terminal = true
 	env.Now = time.Now
-	env.NewScreen = func() (tcell.Screen, error) { return sim, nil }
+	env.OpenTerminal = func() (screen.Terminal, error) { return term, nil }
 	done := make(chan int)
 	go func() { done <- Run([]string{"-n", "--interval", "3600"}, env) }()
 
-	text := func() string {
-		sim.mu.Lock()
-		defer sim.mu.Unlock()
-		return sim.shown
-	}
 	// waitFor polls until the screen is as ok wants it.
 	waitFor := func(ok func(string) bool, what string) string {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			s := text()
+			s := term.text()
 			if ok(s) {
 				return s
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("screen never showed %q:\n%s", what, s)
+				t.Fatalf("screen never showed %s:\n%s", what, s)
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
@@ -289,64 +283,103 @@ func TestScreenKeys(t *testing.T) {
 		t.Helper()
 		return waitFor(func(s string) bool { return strings.Contains(s, what) }, what)
 	}
-	wait("Measuring")
-	sim.SetSize(132, 43)
-	sim.PostEvent(tcell.NewEventResize(132, 43))
-	wait("OutPkt/s")
-	sim.InjectKey(tcell.KeyRune, 's', 0)
-	wait("sort: inpps")
-	sim.InjectKey(tcell.KeyRune, 'p', 0)
-	wait("PAUSED")
-	sim.InjectKey(tcell.KeyRune, '/', 0)
-	for _, r := range "udp" {
-		sim.InjectKey(tcell.KeyRune, r, 0)
+	press := func(keys ...screen.Key) {
+		for _, k := range keys {
+			term.keys <- k
+		}
 	}
+	runes := func(s string) []screen.Key {
+		var ks []screen.Key
+		for _, r := range s {
+			ks = append(ks, screen.Key{Code: screen.Rune, Rune: r})
+		}
+		return ks
+	}
+	wait("Measuring")
+	if s := wait("rows 1-19 of 30"); !strings.Contains(s, "TCP  172.16.1.143:80 ") {
+		t.Errorf("first screen:\n%s", s)
+	}
+	press(screen.Key{Code: screen.PgDn})
+	wait("rows 12-30 of 30")
+	press(screen.Key{Code: screen.Up})
+	wait("rows 11-29 of 30")
+	press(screen.Key{Code: screen.Home})
+	wait("rows 1-19 of 30")
+	term.resize(132, 43)
+	wait("OutPkt/s")
+	press(runes("s")...)
+	wait("sort: inpps")
+	press(runes("p")...)
+	wait("PAUSED")
+	press(runes("/udp")...)
 	waitFor(func(s string) bool {
 		return strings.Contains(s, `filter "udp": 1 service`) && strings.Contains(s, "UDP  172.16.1.53:53") &&
 			!strings.Contains(s, "172.16.1.143") && strings.Contains(s, "Filter services: udp_")
 	}, "only the UDP service, and the filter being typed")
-	sim.InjectKey(tcell.KeyEscape, 0, 0)
+	press(screen.Key{Code: screen.Escape})
 	waitFor(func(s string) bool {
 		return strings.Contains(s, "TCP  172.16.1.143:80") && !strings.Contains(s, `filter "`) && strings.Contains(s, "PAUSED")
 	}, "every service again after Esc, still paused")
-	sim.SetSize(40, 10)
-	sim.PostEvent(tcell.NewEventResize(40, 10))
-	wait("Terminal too small")
-	sim.InjectKey(tcell.KeyRune, 'q', 0)
+	press(append(runes("/8085"), screen.Key{Code: screen.Enter})...)
+	waitFor(func(s string) bool {
+		return strings.Contains(s, `filter "8085": 1 service`) && !strings.Contains(s, "Filter services:")
+	}, "the filter kept after Enter")
+	press(runes("n")...)
+	wait("TCP  www.lab:8085")
+	term.resize(40, 10)
+	wait("Terminal too small (40x10)")
+	press(runes("q")...)
 	select {
 	case st := <-done:
-		if st != 0 {
-			t.Errorf("status %d after q, stderr %q", st, errw.String())
+		if st != 0 || !term.isClosed() {
+			t.Errorf("status %d after q (closed %v), stderr %q", st, term.isClosed(), errw.String())
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("q did not end the view")
 	}
-}
-
-// shownScreen is the simulated terminal with a copy of what it last
-// showed, taken in the drawing goroutine (GetContents shares the cells
-// the next draw changes).
-type shownScreen struct {
-	tcell.SimulationScreen
-	mu    sync.Mutex
-	shown string
-}
-
-func (s *shownScreen) Show() {
-	s.SimulationScreen.Show()
-	cells, w, _ := s.GetContents()
-	var b strings.Builder
-	for i, c := range cells {
-		if i > 0 && i%w == 0 {
-			b.WriteByte('\n')
-		}
-		if len(c.Runes) > 0 {
-			b.WriteRune(c.Runes[0])
-		} else {
-			b.WriteByte(' ')
-		}
+	// Ctrl-C too, while typing a filter.
+	term = &fakeTerminal{w: 80, h: 24, keys: make(chan screen.Key), resized: make(chan struct{})}
+	go func() { done <- Run([]string{"-n"}, env) }()
+	wait("Measuring")
+	press(runes("/ab")...)
+	press(screen.Key{Code: screen.CtrlC})
+	if st := <-done; st != 0 || !term.isClosed() {
+		t.Errorf("Ctrl-C: status %d, closed %v", st, term.isClosed())
 	}
-	s.mu.Lock()
-	s.shown = b.String()
-	s.mu.Unlock()
+}
+
+// fakeTerminal keeps what was last drawn.
+type fakeTerminal struct {
+	mu      sync.Mutex
+	w, h    int
+	shown   string
+	closed  bool
+	keys    chan screen.Key
+	resized chan struct{}
+}
+
+func (f *fakeTerminal) Size() (int, int) { f.mu.Lock(); defer f.mu.Unlock(); return f.w, f.h }
+
+func (f *fakeTerminal) Draw(lines []string, _ []screen.Style) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(lines) != f.h {
+		panic("not one line per row")
+	}
+	f.shown = strings.Join(lines, "\n")
+	return nil
+}
+
+func (f *fakeTerminal) Redraw()                  {}
+func (f *fakeTerminal) Keys() <-chan screen.Key  { return f.keys }
+func (f *fakeTerminal) Resized() <-chan struct{} { return f.resized }
+func (f *fakeTerminal) Close() error             { f.mu.Lock(); defer f.mu.Unlock(); f.closed = true; return nil }
+func (f *fakeTerminal) text() string             { f.mu.Lock(); defer f.mu.Unlock(); return f.shown }
+func (f *fakeTerminal) isClosed() bool           { f.mu.Lock(); defer f.mu.Unlock(); return f.closed }
+
+func (f *fakeTerminal) resize(w, h int) {
+	f.mu.Lock()
+	f.w, f.h = w, h
+	f.mu.Unlock()
+	f.resized <- struct{}{}
 }

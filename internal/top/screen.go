@@ -6,43 +6,36 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/screen"
 )
 
-// screen is the full-screen view: it refreshes every interval and redraws
-// at once on a key or a resize, until q, Ctrl-C or a signal. tcell puts
-// the terminal back (Fini) on each of them, a panic included.
-func screen(env Env, v *View, m *monitor, first Snapshot) (status int) {
-	s, err := env.NewScreen()
-	if err == nil {
-		err = s.Init()
-	}
+// live is the full-screen view: it refreshes every interval and redraws
+// at once on a key or a resize, until q, Ctrl-C or a signal; the terminal
+// is put back on each of them, a panic included.
+func live(env Env, v *View, m *monitor, first Snapshot) (status int) {
+	s, err := env.OpenTerminal()
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%scannot use the terminal: %v (--batch N prints frames instead)\n", prefix, err)
 		return 1
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			s.Fini()
+			s.Close()
 			panic(p)
 		}
-		s.Fini()
+		s.Close()
 	}()
 	sig := make(chan os.Signal, 1)
 	defer env.Signals(sig)()
-
-	events := make(chan tcell.Event, 16)
-	quit := make(chan struct{})
-	go s.ChannelEvents(events, quit)
-	defer close(quit)
 
 	st := &state{v: v, prev: first, table: Compute(nil, &first)}
 	tick := time.NewTicker(v.Interval)
 	defer tick.Stop()
 	for {
-		st.draw(s)
+		if err := st.draw(s); err != nil {
+			return 1 // the terminal is gone
+		}
 		select {
 		case g := <-sig:
 			if n, ok := g.(syscall.Signal); ok {
@@ -53,18 +46,14 @@ func screen(env Env, v *View, m *monitor, first Snapshot) (status int) {
 			if !v.Paused {
 				st.refresh(m)
 			}
-		case ev := <-events:
-			switch ev := ev.(type) {
-			case *tcell.EventResize:
-				s.Sync()
-			case *tcell.EventKey:
-				if st.key(ev) {
-					return 0
-				}
-				if st.sync {
-					st.sync = false
-					s.Sync()
-				}
+		case <-s.Resized():
+		case k := <-s.Keys():
+			if st.key(k) {
+				return 0
+			}
+			if st.redraw {
+				st.redraw = false
+				s.Redraw()
 			}
 		}
 	}
@@ -80,7 +69,7 @@ type state struct {
 	// filter is the filter before / was pressed, for Esc.
 	filter  string
 	editing bool
-	sync    bool // redraw every cell (Ctrl-L)
+	redraw  bool // rewrite every line (Ctrl-L)
 }
 
 // refresh reads the table and computes the rates since the last read. A
@@ -97,22 +86,22 @@ func (st *state) refresh(m *monitor) {
 }
 
 // key acts on one key press; true means quit.
-func (st *state) key(ev *tcell.EventKey) bool {
+func (st *state) key(k screen.Key) bool {
 	v := st.v
 	if st.editing {
-		switch ev.Key() {
-		case tcell.KeyEnter:
+		switch k.Code {
+		case screen.Enter:
 			st.editing, v.Prompt = false, ""
-		case tcell.KeyEscape:
+		case screen.Escape:
 			st.editing, v.Prompt, v.Filter = false, "", st.filter
-		case tcell.KeyBackspace, tcell.KeyBackspace2:
+		case screen.Backspace:
 			if f := []rune(v.Filter); len(f) > 0 {
 				v.Filter = string(f[:len(f)-1])
 			}
-		case tcell.KeyCtrlC:
+		case screen.CtrlC:
 			return true
-		case tcell.KeyRune:
-			v.Filter += string(ev.Rune())
+		case screen.Rune:
+			v.Filter += string(k.Rune)
 		}
 		if st.editing {
 			v.Prompt = "Filter services: " + v.Filter + "_  (Enter keeps it, Esc cancels)"
@@ -120,25 +109,25 @@ func (st *state) key(ev *tcell.EventKey) bool {
 		v.Scroll = 0
 		return false
 	}
-	switch ev.Key() {
-	case tcell.KeyCtrlC:
+	switch k.Code {
+	case screen.CtrlC:
 		return true
-	case tcell.KeyCtrlL:
-		st.sync = true
-	case tcell.KeyUp:
+	case screen.CtrlL:
+		st.redraw = true
+	case screen.Up:
 		v.Scroll--
-	case tcell.KeyDown:
+	case screen.Down:
 		v.Scroll++
-	case tcell.KeyPgUp:
+	case screen.PgUp:
 		v.Scroll -= max(st.body, 1)
-	case tcell.KeyPgDn:
+	case screen.PgDn:
 		v.Scroll += max(st.body, 1)
-	case tcell.KeyHome:
+	case screen.Home:
 		v.Scroll = 0
-	case tcell.KeyEnd:
+	case screen.End:
 		v.Scroll = 1 << 30
-	case tcell.KeyRune:
-		switch ev.Rune() {
+	case screen.Rune:
+		switch k.Rune {
 		case 'q', 'Q':
 			return true
 		case 's':
@@ -157,38 +146,15 @@ func (st *state) key(ev *tcell.EventKey) bool {
 	return false
 }
 
-var (
-	reverse = tcell.StyleDefault.Reverse(true)
-	bold    = tcell.StyleDefault.Bold(true)
-)
-
-// draw puts the view on the screen; tcell sends only the cells that
-// changed.
-func (st *state) draw(s tcell.Screen) {
+// draw puts the view on the terminal.
+func (st *state) draw(s screen.Terminal) error {
 	w, h := s.Size()
 	lines, scroll := Screen(st.table, st.v, w, h)
 	st.v.Scroll = scroll
 	st.body = h - headLines - 1
-	s.Clear()
-	for y, l := range lines {
-		style := tcell.StyleDefault
-		switch {
-		case w < MinWidth || h < MinHeight:
-		case y == 2 || y == h-1:
-			style = reverse
-		case y == 3:
-			style = bold
-		}
-		x := 0
-		for _, r := range l {
-			s.SetContent(x, y, r, nil, style)
-			x++
-		}
-		if style == reverse {
-			for ; x < w; x++ {
-				s.SetContent(x, y, ' ', nil, style)
-			}
-		}
+	styles := make([]screen.Style, len(lines))
+	if w >= MinWidth && h >= MinHeight {
+		styles[2], styles[3], styles[h-1] = screen.Reverse, screen.Bold, screen.Reverse
 	}
-	s.Show()
+	return s.Draw(lines, styles)
 }
