@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -199,4 +200,93 @@ func TestTopBatchNAT(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTopTerminal drives the full-screen view in a real terminal (tmux)
+// against the real table while traffic flows: the frame, the sort key,
+// the filter, names, resizes, and each way out putting the terminal back.
+func TestTopTerminal(t *testing.T) {
+	natWRR(t)
+	director(t, "lab-dir", "-A", "-t", natVIP+":8080", "-s", "rr")
+	director(t, "lab-dir", "-a", "-t", natVIP+":8080", "-r", "192.168.1.11:80", "-m")
+	top := func() *tmuxSession {
+		return startTmux(t, 80, 24, nil, ipCmd, "netns", "exec", "lab-dir", oursBin, "top", "-n", "--interval", "1")
+	}
+	restored := func(s *tmuxSession, how string) {
+		t.Helper()
+		scr := s.Screen()
+		if s.AltScreen() || s.Format("#{cursor_flag}") != "1" || strings.Contains(scr, "ipvsadm top - ") {
+			t.Errorf("%s: terminal not restored (alternate screen %v, cursor %s):\n%s", how, s.AltScreen(), s.Format("#{cursor_flag}"), scr)
+		}
+	}
+
+	s := top()
+	s.WaitFor(tmuxWait, "Measuring: rates from the next refresh on")
+	if !s.AltScreen() {
+		t.Error("the view is not on the alternate screen")
+	}
+	requests(t, natVIP, 6)
+	scr := s.WaitFor(tmuxWait, "; rates over ")
+	for _, want := range []string{"sort: cps", "Prot LocalAddress:Port Method   Wgt Conn/s Conn%  Wgt% InB/s OutB/s Active InAct",
+		"TCP  172.16.1.143:80   wrr", "  -> 192.168.1.11:80   Masq       1", "  -> 192.168.1.12:80   Masq       2",
+		"TCP  172.16.1.143:8080 rr", "q quit  s sort"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("no %q on the screen:\n%s", want, scr)
+		}
+	}
+	if lines := strings.Split(strings.TrimSuffix(scr, "\n"), "\n"); len(lines) != 24 || !strings.HasPrefix(lines[23], "q quit") {
+		t.Errorf("%d lines, the last %q", len(lines), lines[len(lines)-1])
+	}
+
+	s.Keys("s")
+	s.WaitFor(tmuxWait, "sort: inpps")
+	s.Keys("S", "S")
+	s.WaitFor(tmuxWait, "sort: name")
+
+	s.Keys("/")
+	s.Type("8080")
+	s.WaitFor(tmuxWait, "Filter services: 8080_")
+	s.Keys("Enter")
+	scr = s.WaitFor(tmuxWait, `filter "8080": 1 service`)
+	if strings.Contains(scr, "172.16.1.143:80 ") || strings.Contains(scr, "Filter services") || !strings.Contains(scr, "TCP  172.16.1.143:8080") {
+		t.Errorf("filter 8080:\n%s", scr)
+	}
+	s.Keys("/", "BSpace", "BSpace", "BSpace", "BSpace", "Enter")
+	s.WaitFor(tmuxWait, "2 services, 3 real servers")
+
+	s.Resize(60, 20)
+	scr = s.WaitFor(tmuxWait, "Terminal too small (60x20)")
+	if strings.Count(strings.TrimSpace(scr), "\n") != 0 {
+		t.Errorf("too small: more than one line:\n%s", scr)
+	}
+	s.Resize(132, 43)
+	s.WaitFor(tmuxWait, "InPkt/s  OutPkt/s")
+
+	s.Keys("q")
+	if st := s.Exited(tmuxWait); st != 0 {
+		t.Errorf("q: exit status %d", st)
+	}
+	restored(s, "q")
+
+	s = top()
+	s.WaitFor(tmuxWait, "ipvsadm top - ")
+	s.Keys("/", "x", "C-c")
+	if st := s.Exited(tmuxWait); st != 0 {
+		t.Errorf("Ctrl-C: exit status %d", st)
+	}
+	restored(s, "Ctrl-C")
+
+	s = top()
+	s.WaitFor(tmuxWait, "ipvsadm top - ")
+	pid, err := strconv.Atoi(s.Format("#{pane_pid}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Exited(tmuxWait); st != 128+int(syscall.SIGTERM) {
+		t.Errorf("SIGTERM: exit status %d", st)
+	}
+	restored(s, "SIGTERM")
 }
