@@ -191,37 +191,29 @@ var Subcommands = []Subcommand{
 		Name: "doctor",
 		Args: "[service] | --real-server vip...",
 		Help: "say why an LVS setup does not work, with evidence and the fix",
-		Options: []Option{
-			{Long: "probe", Help: "also probe: ARP for DR VIPs, TCP connect to real servers"},
-			{Long: "json", Help: "the findings as one line of JSON"},
-			{Long: "tcp-service", Short: 't', Value: Service, Arg: "service-address", Help: "check this TCP virtual service only"},
-			{Long: "udp-service", Short: 'u', Value: Service, Arg: "service-address", Help: "check this UDP virtual service only"},
-			{Long: "sctp-service", Value: Service, Arg: "service-address", Help: "check this SCTP virtual service only"},
-			{Long: "fwmark-service", Short: 'f', Value: Fwmark, Arg: "fwmark", Help: "check this firewall-mark service only"},
-			{Long: "ipv6", Short: '6', Help: "the fwmark service is IPv6"},
-			{Long: "real-server", Help: "check this host as a real server of the VIPs"},
-			{Long: "director", Value: Address, Arg: "address", Help: "a NAT real server behind this director"},
-			{Long: "tunnel", Value: TunnelType, Arg: "type", Help: "a real server that receives tunnelled packets"},
-			{Long: "help", Short: 'h', Help: "print the usage"},
-		},
+		Options: withService("check",
+			Option{Long: "probe", Help: "also probe: ARP for DR VIPs, TCP connect to real servers"},
+			Option{Long: "json", Help: "the findings as one line of JSON"},
+		).and(
+			Option{Long: "real-server", Help: "check this host as a real server of the VIPs"},
+			Option{Long: "director", Value: Address, Arg: "address", Help: "a NAT real server behind this director"},
+			Option{Long: "tunnel", Value: TunnelType, Arg: "type", Help: "a real server that receives tunnelled packets"},
+			Option{Long: "help", Short: 'h', Help: "print the usage"},
+		),
 	},
 	{
 		Name: "top",
 		Args: "[service]",
 		Help: "a live view of the traffic per service and real server",
-		Options: []Option{
-			{Long: "numeric", Short: 'n', Help: "addresses and ports as numbers"},
-			{Long: "interval", Value: Number, Arg: "seconds", Help: "time between refreshes (default 2)"},
-			{Long: "sort", Value: SortKey, Arg: "key", Help: "sort by this column, largest first"},
-			{Long: "batch", Value: Number, Arg: "frames", Help: "print this many plain-text frames and exit"},
-			{Long: "json", Help: "frames as JSON lines"},
-			{Long: "tcp-service", Short: 't', Value: Service, Arg: "service-address", Help: "show this TCP virtual service only"},
-			{Long: "udp-service", Short: 'u', Value: Service, Arg: "service-address", Help: "show this UDP virtual service only"},
-			{Long: "sctp-service", Value: Service, Arg: "service-address", Help: "show this SCTP virtual service only"},
-			{Long: "fwmark-service", Short: 'f', Value: Fwmark, Arg: "fwmark", Help: "show this firewall-mark service only"},
-			{Long: "ipv6", Short: '6', Help: "the fwmark service is IPv6"},
-			{Long: "help", Short: 'h', Help: "print the usage"},
-		},
+		Options: withService("show",
+			Option{Long: "numeric", Short: 'n', Help: "addresses and ports as numbers"},
+			Option{Long: "interval", Value: Number, Arg: "seconds", Help: "time between refreshes (default 2)"},
+			Option{Long: "sort", Value: SortKey, Arg: "key", Help: "sort by this column, largest first"},
+			Option{Long: "batch", Value: Number, Arg: "frames", Help: "print this many plain-text frames and exit"},
+			Option{Long: "json", Help: "frames as JSON lines"},
+		).and(
+			Option{Long: "help", Short: 'h', Help: "print the usage"},
+		),
 	},
 	{
 		Name:  "help",
@@ -236,6 +228,23 @@ var Subcommands = []Subcommand{
 			{Long: "json", Help: "as one line of JSON"},
 		},
 	},
+}
+
+// options is a list of options being built.
+type options []Option
+
+func (o options) and(more ...Option) []Option { return append(o, more...) }
+
+// withService is opts, then -L's options that name one service, as the
+// subcommands that act on one take them (verb: what they do to it).
+func withService(verb string, opts ...Option) options {
+	return append(opts, []Option{
+		{Long: "tcp-service", Short: 't', Value: Service, Arg: "service-address", Help: verb + " this TCP virtual service only"},
+		{Long: "udp-service", Short: 'u', Value: Service, Arg: "service-address", Help: verb + " this UDP virtual service only"},
+		{Long: "sctp-service", Value: Service, Arg: "service-address", Help: verb + " this SCTP virtual service only"},
+		{Long: "fwmark-service", Short: 'f', Value: Fwmark, Arg: "fwmark", Help: verb + " this firewall-mark service only"},
+		{Long: "ipv6", Short: '6', Help: "the fwmark service is IPv6"},
+	}...)
 }
 
 // Value lists.

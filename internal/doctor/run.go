@@ -1,10 +1,8 @@
 package doctor
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"syscall"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
@@ -47,15 +45,11 @@ func Run(args []string, env Env) int {
 	}
 	api, err := env.Open()
 	if err != nil {
-		var oe *ipvs.OpenError
-		switch {
-		case errors.Is(err, ipvs.ErrNotAvailable):
-			fmt.Fprintf(env.Stderr, "%sIPVS is not available: the ip_vs module is not loaded (doctor loads no module; ipvsadm -A would)\n", prefix)
-		case errors.As(err, &oe) && oe.Errno == syscall.EPERM || errors.Is(err, syscall.EPERM):
-			fmt.Fprintf(env.Stderr, "%smust be run as root to read the IPVS table (--real-server need not be)\n", prefix)
-		default:
-			fmt.Fprintf(env.Stderr, "%scannot read the IPVS table: %v\n", prefix, err)
+		msg, notRoot := ipvsadm.ReadOpenMessage(err, "doctor")
+		if notRoot {
+			msg += " (--real-server need not be)"
 		}
+		fmt.Fprintf(env.Stderr, "%s%s\n", prefix, msg)
 		return 1
 	}
 	defer api.Close()

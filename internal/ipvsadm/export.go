@@ -1,7 +1,9 @@
 package ipvsadm
 
 import (
+	"errors"
 	"net/netip"
+	"syscall"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/ipvs"
@@ -58,3 +60,17 @@ func VersionString(v uint32) string { return string(appendVersion(nil, v)) }
 // SortServices and SortDests put a table in -L's order.
 func SortServices(s []ipvs.Service)                   { sortServices(s) }
 func SortDests(s *ipvs.Service, d []ipvs.Destination) { sortDests(s, d) }
+
+// ReadOpenMessage says in one line why an addition that only reads the
+// table and loads no module (doctor, top: word) could not open IPVS, and
+// whether that was for want of root.
+func ReadOpenMessage(err error, word string) (msg string, notRoot bool) {
+	var oe *ipvs.OpenError
+	switch {
+	case errors.Is(err, ipvs.ErrNotAvailable):
+		return "IPVS is not available: the ip_vs module is not loaded (" + word + " loads no module; ipvsadm -A would)", false
+	case errors.As(err, &oe) && oe.Errno == syscall.EPERM || errors.Is(err, syscall.EPERM):
+		return "must be run as root to read the IPVS table", true
+	}
+	return "cannot read the IPVS table: " + err.Error(), false
+}

@@ -1,11 +1,9 @@
 package top
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
@@ -63,15 +61,8 @@ func Run(args []string, env Env) int {
 	}
 	api, err := env.Open()
 	if err != nil {
-		var oe *ipvs.OpenError
-		switch {
-		case errors.Is(err, ipvs.ErrNotAvailable):
-			fmt.Fprintf(env.Stderr, "%sIPVS is not available: the ip_vs module is not loaded (top loads no module; ipvsadm -A would)\n", prefix)
-		case errors.As(err, &oe) && oe.Errno == syscall.EPERM || errors.Is(err, syscall.EPERM):
-			fmt.Fprintf(env.Stderr, "%smust be run as root to read the IPVS table\n", prefix)
-		default:
-			fmt.Fprintf(env.Stderr, "%scannot read the IPVS table: %v\n", prefix, err)
-		}
+		msg, _ := ipvsadm.ReadOpenMessage(err, "top")
+		fmt.Fprintf(env.Stderr, "%s%s\n", prefix, msg)
 		return 1
 	}
 	defer api.Close()
