@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -209,14 +210,26 @@ func TestTopTerminal(t *testing.T) {
 	natWRR(t)
 	director(t, "lab-dir", "-A", "-t", natVIP+":8080", "-s", "rr")
 	director(t, "lab-dir", "-a", "-t", natVIP+":8080", "-r", "192.168.1.11:80", "-m")
+	// top runs in a shell that notes the terminal's modes before and
+	// after it, then waits for a line typed at its prompt.
 	top := func() *tmuxSession {
-		return startTmux(t, 80, 24, nil, ipCmd, "netns", "exec", "lab-dir", oursBin, "top", "-n", "--interval", "1")
+		return startTmux(t, 80, 24, nil, "sh", "-c", `a=$(stty -g); `+ipCmd+` netns exec lab-dir `+oursBin+` top -n --interval 1
+st=$?; b=$(stty -g); echo "top exited $st"; [ "$a" = "$b" ] && echo "terminal restored"
+read -r x; echo "got $x"`)
 	}
-	restored := func(s *tmuxSession, how string) {
+	restored := func(s *tmuxSession, how string, status int) {
 		t.Helper()
-		scr := s.Screen()
-		if s.AltScreen() || s.Format("#{cursor_flag}") != "1" || strings.Contains(scr, "ipvsadm top - ") {
-			t.Errorf("%s: terminal not restored (alternate screen %v, cursor %s):\n%s", how, s.AltScreen(), s.Format("#{cursor_flag}"), scr)
+		scr := s.WaitFor(tmuxWait, "top exited ")
+		if !strings.Contains(scr, "top exited "+strconv.Itoa(status)+"\n") || !strings.Contains(scr, "terminal restored") ||
+			strings.Contains(scr, "ipvsadm top - ") || s.AltScreen() || s.Format("#{cursor_flag}") != "1" {
+			t.Errorf("%s: want exit status %d and the terminal as before (alternate screen %v, cursor %s):\n%s",
+				how, status, s.AltScreen(), s.Format("#{cursor_flag}"), scr)
+		}
+		s.Type("typed")
+		s.WaitFor(tmuxWait, "\ntyped\n") // echoed at once: canonical mode and echo are back
+		s.Keys("Enter")
+		if st := s.Exited(tmuxWait); st != 0 {
+			t.Errorf("%s: the shell after top: exit status %d", how, st)
 		}
 	}
 
@@ -263,30 +276,24 @@ func TestTopTerminal(t *testing.T) {
 	s.WaitFor(tmuxWait, "InPkt/s  OutPkt/s")
 
 	s.Keys("q")
-	if st := s.Exited(tmuxWait); st != 0 {
-		t.Errorf("q: exit status %d", st)
-	}
-	restored(s, "q")
+	restored(s, "q", 0)
 
 	s = top()
 	s.WaitFor(tmuxWait, "ipvsadm top - ")
 	s.Keys("/", "x", "C-c")
-	if st := s.Exited(tmuxWait); st != 0 {
-		t.Errorf("Ctrl-C: exit status %d", st)
-	}
-	restored(s, "Ctrl-C")
+	restored(s, "Ctrl-C", 0)
 
 	s = top()
 	s.WaitFor(tmuxWait, "ipvsadm top - ")
-	pid, err := strconv.Atoi(s.Format("#{pane_pid}"))
-	if err != nil {
-		t.Fatal(err)
+	// top is the shell's child (ip netns exec execs it).
+	sh := s.Format("#{pane_pid}")
+	kids, err := os.ReadFile("/proc/" + sh + "/task/" + sh + "/children")
+	pid, err2 := strconv.Atoi(strings.TrimSpace(string(kids)))
+	if err != nil || err2 != nil {
+		t.Fatalf("top's pid: %q %v %v", kids, err, err2)
 	}
 	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if st := s.Exited(tmuxWait); st != 128+int(syscall.SIGTERM) {
-		t.Errorf("SIGTERM: exit status %d", st)
-	}
-	restored(s, "SIGTERM")
+	restored(s, "SIGTERM", 128+int(syscall.SIGTERM))
 }

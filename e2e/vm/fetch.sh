@@ -1,7 +1,8 @@
 #!/bin/sh
 # fetch.sh: install host tools and cache the Debian packages the VM is built from:
-# ipvsadm 1.31 and its libraries from the machine's own release (bookworm), and the
-# kernel KERNEL (5.10 from bullseye, 6.1 from bookworm, 6.12 from trixie; default 6.1).
+# ipvsadm 1.31 and its libraries from the machine's own release (bookworm), tmux and
+# its libraries with ncurses-base's terminfo entries (e2e tests drive full-screen
+# programs in a tmux terminal), and the kernel KERNEL (5.10 from bullseye, 6.1 from bookworm, 6.12 from trixie; default 6.1).
 # Idempotent; everything lands in $CACHE (default .cache/, gitignored):
 # $CACHE/debs (userland) and $CACHE/kernel-$KERNEL (the kernel package).
 set -eu
@@ -29,7 +30,8 @@ fi
 
 mkdir -p "$CACHE/debs"
 cd "$CACHE/debs"
-for p in ipvsadm libnl-3-200 libnl-genl-3-200 libpopt0; do
+for p in ipvsadm libnl-3-200 libnl-genl-3-200 libpopt0 \
+	tmux libevent-core-2.1-7 libutempter0 libtinfo6 ncurses-base; do
 	ls ./"${p}"_*.deb >/dev/null 2>&1 && continue
 	echo "fetch: downloading $p" >&2
 	apt-get download -q "$p" >/dev/null 2>&1 || { apt-get update -q >/dev/null; apt-get download -q "$p" >/dev/null; }

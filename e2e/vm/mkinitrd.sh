@@ -31,7 +31,7 @@ depmod -b "$OUT/x" "$KV"
 
 R=$OUT/root
 mkdir -p "$R/bin" "$R/sbin" "$R/usr/bin" "$R/usr/sbin" "$R/etc" "$R/proc" "$R/sys" "$R/dev" \
-	"$R/tmp" "$R/run" "$R/host" "$R/ref" "$R/lib/x86_64-linux-gnu" "$R/lib64" "$R/var/run"
+	"$R/tmp" "$R/run" "$R/root" "$R/host" "$R/ref" "$R/lib/x86_64-linux-gnu" "$R/lib64" "$R/var/run"
 cp /bin/busybox "$R/bin/busybox"
 for a in $(/bin/busybox --list); do
 	[ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"
@@ -62,7 +62,19 @@ for d in "$OUT/x/lib/x86_64-linux-gnu" "$OUT/x/usr/lib/x86_64-linux-gnu"; do
 	[ -d "$d" ] && cp -a "$d/"* "$R/lib/x86_64-linux-gnu/"
 done
 cp "$(command -v ip)" "$R/sbin/ip"
-for b in "$R/ref/ipvsadm" "$R/sbin/ip"; do
+# tmux (Debian's, with its libraries above) for tests that drive full-screen
+# programs; the terminfo entries of ncurses-base; and glibc's C.UTF-8 locale
+# from the host whose libc the VM runs: tmux refuses to start without a
+# UTF-8 LC_CTYPE, and glibc has none built in.
+cp "$OUT/x/usr/bin/tmux" "$R/usr/bin/tmux"
+cp -a "$OUT/x/lib/terminfo" "$R/lib/terminfo"
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$R/usr/lib/locale"
+	cp -a /usr/lib/locale/C.utf8 "$R/usr/lib/locale/"
+else
+	echo "mkinitrd: no /usr/lib/locale/C.utf8 on this machine: tmux will not start in the VM" >&2
+fi
+for b in "$R/ref/ipvsadm" "$R/sbin/ip" "$R/usr/bin/tmux"; do
 	LD_LIBRARY_PATH="$R/lib/x86_64-linux-gnu" ldd "$b" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}'
 done | sort -u | while read -r l; do
 	case $l in "$R"/*) continue ;; esac

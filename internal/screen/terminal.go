@@ -159,11 +159,12 @@ func Line(text string, st Style, w int) string {
 	return text + "\x1b[K"
 }
 
-// Close leaves the alternate screen, shows the cursor and restores the
+// Close leaves the alternate screen, shows the cursor (after: leaving the
+// alternate screen may bring back its hidden state) and restores the
 // terminal's modes.
 func (t *TTY) Close() error {
 	signal.Stop(t.winch)
 	close(t.winch)
-	t.out.WriteString("\x1b[0m\x1b[?25h\x1b[?1049l")
+	t.out.WriteString("\x1b[0m\x1b[?1049l\x1b[?25h")
 	return term.Restore(int(t.in.Fd()), t.saved)
 }
