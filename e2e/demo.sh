@@ -66,6 +66,14 @@ get 172.16.1.143 6
 settle
 ipvsadm_on lab-dir director -L -n --stats
 ipvsadm_on lab-dir director -L -c -n
+say "ipvsadm top: each real server's share of the new connections next to its share of the weights"
+echo "[director]# ipvsadm top -n --batch 1 --interval 3      (on a terminal: ipvsadm top -n, q quits)"
+/sbin/ip netns exec lab-dir "$OURS" top -n --batch 1 --interval 3 > /tmp/demo-top.out &
+top=$!
+echo "(meanwhile the client sends 30 requests)"
+get 172.16.1.143 30 > /dev/null
+wait $top
+cat /tmp/demo-top.out
 sh $LAB down
 
 say "DR lab"
