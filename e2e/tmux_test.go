@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,15 +30,25 @@ var tmuxSessions atomic.Int64
 // cells. Each session has a tmux server of its own (socket name = session
 // name), so options and sessions of one test never meet another's.
 //
-// The terminal: no status line (the program has all w×h cells), TERM is
-// tmux-256color, and the pane stays after the program ends
-// (remain-on-exit, with an empty remain-on-exit-format so that tmux
-// writes nothing over the final screen): Screen then shows what the
-// program left and Exited its exit status.
+// The terminal has no status line (the program has all w×h cells) and TERM
+// is tmux-256color. The program runs under a shell (tmuxWrapper) that
+// outlives it, so its screen and exit status are there to read after it
+// ends.
 type tmuxSession struct {
 	t    *testing.T
 	name string
 }
+
+// tmuxWrapper runs the program ("$@") in the pane and, when it has ended,
+// sets the pane's title to "$0 STATUS" (OSC 2) and sleeps. tmux would
+// lose the end of a pane's output were the pane's own process to exit:
+// it closes the terminal of a reaped child as soon as nothing is waiting
+// to be read, and output written just before the exit may not have
+// crossed the pseudo-terminal yet. Here the program's last bytes come
+// before the title's in the same stream: once tmux shows the title, the
+// screen holds all of them. The shell survives the program's C-c and C-\
+// (a trap, which the program does not inherit).
+const tmuxWrapper = `trap : INT QUIT; "$@"; st=$?; printf '\033]2;%s %d\033\\' "$0" "$st"; exec sleep 2147483647`
 
 // startTmux runs argv (executed directly, without a shell; through
 // env(1), which first sets the NAME=VALUE entries of env) in a new w×h
@@ -57,13 +66,15 @@ func startTmux(t *testing.T, w, h int, env []string, argv ...string) *tmuxSessio
 	args := []string{
 		"set-option", "-g", "status", "off", ";",
 		"set-option", "-g", "default-terminal", "tmux-256color", ";",
+		// Should the shell die, the screen stays.
 		"set-option", "-g", "remain-on-exit", "on", ";",
-		"set-option", "-g", "remain-on-exit-format", "", ";",
-		// One command list runs whole before the server reaps a child: the
-		// options above hold for the pane from its first instant.
 		"new-session", "-d", "-s", s.name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "--", "env",
 	}
-	for _, a := range append(append([]string(nil), env...), argv...) {
+	for _, a := range env {
+		args = append(args, tmuxArg(a))
+	}
+	args = append(args, "sh", "-c", tmuxArg(tmuxWrapper), s.name)
+	for _, a := range argv {
 		args = append(args, tmuxArg(a))
 	}
 	if _, err := s.run(args...); err != nil {
@@ -208,29 +219,23 @@ func ttySize(path string) (*unix.Winsize, error) {
 }
 
 // Exited waits up to d for the program to end and returns its exit status
-// (128+N for death by signal N, as a shell reports it); after d it fails
-// the test with the last screen. The program has ended when tmux has both
-// read the end of its output and reaped it; the screen, all of the
-// program's output on it, stays readable.
+// (128+N for death by signal N, as the shell reports it); after d it fails
+// the test with the last screen. The screen, all of the program's output
+// on it, stays readable.
 func (s *tmuxSession) Exited(d time.Duration) (status int) {
 	s.t.Helper()
 	deadline := time.Now().Add(d)
 	for {
-		f := strings.Split(s.Format("#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}"), ":")
-		if len(f) == 3 && f[0] == "1" {
-			if n, err := strconv.Atoi(f[1]); err == nil {
+		f := s.Format("#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_title}")
+		title := strings.SplitN(f, ":", 4)[3]
+		if st, ok := strings.CutPrefix(title, s.name+" "); ok {
+			if n, err := strconv.Atoi(st); err == nil {
 				return n
 			}
-			if n, err := strconv.Atoi(f[2]); err == nil {
-				return 128 + n
-			}
-			// The end of its output is in, the news of its end not yet. tmux
-			// 3.3a can miss the SIGCHLD of a pane's program (seen in the VM:
-			// the program a zombie for good, the pane dead without a
-			// status); another SIGCHLD makes it reap every child that ended.
-			if pid, err := strconv.Atoi(s.Format("#{pid}")); err == nil {
-				syscall.Kill(pid, syscall.SIGCHLD)
-			}
+		}
+		if strings.HasPrefix(f, "1:") {
+			s.t.Fatalf("tmux %s: the shell around the program ended (pane_dead:status:signal:title %q); the screen:\n%s",
+				s.name, f, s.Screen())
 		}
 		if time.Now().After(deadline) {
 			s.t.Fatalf("tmux %s: the program still runs after %v; the screen:\n%s", s.name, d, s.Screen())
@@ -265,7 +270,7 @@ func TestTmuxWorks(t *testing.T) {
 func TestTmuxTop(t *testing.T) {
 	s := startTmux(t, 80, 24, nil, "sh", "-c",
 		`echo before; a=$(stty -g); busybox top; st=$?; b=$(stty -g)
-echo "top exited $st"; [ "$a" = "$b" ] && echo "terminal restored"
+[ "$a" = "$b" ] && m=restored || m=changed; echo "top exited $st, terminal $m"
 read -r x; echo "got $x"`)
 	scr := s.WaitFor(tmuxWait, "PID")
 	for _, w := range []string{"Mem:", "Load average:", "COMMAND"} {
@@ -274,10 +279,7 @@ read -r x; echo "got $x"`)
 		}
 	}
 	s.Keys("q")
-	scr = s.WaitFor(tmuxWait, "top exited 0")
-	if !strings.Contains(scr, "terminal restored") {
-		t.Errorf("top left the terminal's modes changed:\n%s", scr)
-	}
+	s.WaitFor(tmuxWait, "top exited 0, terminal restored")
 	if s.AltScreen() {
 		t.Errorf("the alternate screen is still on after top")
 	}
@@ -289,5 +291,18 @@ read -r x; echo "got $x"`)
 	}
 	if scr := s.Screen(); !strings.Contains(scr, "\ngot typed\n") {
 		t.Errorf("final screen:\n%s", scr)
+	}
+}
+
+// TestTmuxInterrupt: C-c reaches the program, not the shell around it,
+// and its death by SIGINT is the status 130.
+func TestTmuxInterrupt(t *testing.T) {
+	s := startTmux(t, 80, 24, nil, "cat")
+	s.Type("line")
+	s.Keys("Enter")
+	s.WaitFor(tmuxWait, "line\nline\n") // the terminal's echo, then cat's
+	s.Keys("C-c")
+	if st := s.Exited(tmuxWait); st != 130 {
+		t.Errorf("exit status %d, want 130 (SIGINT)", st)
 	}
 }

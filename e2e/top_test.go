@@ -285,15 +285,28 @@ read -r x; echo "got $x"`)
 
 	s = top()
 	s.WaitFor(tmuxWait, "ipvsadm top - ")
-	// top is the shell's child (ip netns exec execs it).
-	sh := s.Format("#{pane_pid}")
-	kids, err := os.ReadFile("/proc/" + sh + "/task/" + sh + "/children")
-	pid, err2 := strconv.Atoi(strings.TrimSpace(string(kids)))
-	if err != nil || err2 != nil {
-		t.Fatalf("top's pid: %q %v %v", kids, err, err2)
-	}
+	pid := descendant(t, s.Format("#{pane_pid}"), "ipvsadm")
 	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	restored(s, "SIGTERM", 128+int(syscall.SIGTERM))
+}
+
+// descendant is the pid of the process named comm among pid's descendants
+// (top runs under the pane's shells; ip netns exec execs it).
+func descendant(t *testing.T, pid, comm string) int {
+	t.Helper()
+	todo := []string{pid}
+	for len(todo) > 0 {
+		p := todo[0]
+		todo = todo[1:]
+		if name, err := os.ReadFile("/proc/" + p + "/comm"); err == nil && strings.TrimSpace(string(name)) == comm {
+			n, _ := strconv.Atoi(p)
+			return n
+		}
+		kids, _ := os.ReadFile("/proc/" + p + "/task/" + p + "/children")
+		todo = append(todo, strings.Fields(string(kids))...)
+	}
+	t.Fatalf("no %s under process %s", comm, pid)
+	return 0
 }
