@@ -20,6 +20,14 @@ func (r *Rates) add(o Rates) {
 	r.OutBPS += o.OutBPS
 }
 
+// add counts o's rates and connections into r (a total).
+func (r *Row) add(o *Row) {
+	r.Rates.add(o.Rates)
+	r.Conns += o.Conns
+	r.Active += o.Active
+	r.Inactive += o.Inactive
+}
+
 // Row is one line of the view: a service, one of its real servers, or the
 // totals.
 type Row struct {
@@ -133,7 +141,6 @@ func Compute(prev *Snapshot, cur *Snapshot) *Table {
 			}
 		}
 	}
-	t.Totals.Service = nil
 	for i := range cur.Services {
 		s := &cur.Services[i]
 		k := keyOf(&s.Service)
@@ -149,11 +156,7 @@ func Compute(prev *Snapshot, cur *Snapshot) *Table {
 			d := &s.Dests[j]
 			r := Row{Service: &s.Service, Dest: d, Active: uint64(d.ActiveConns), Inactive: uint64(d.InactConns)}
 			if !t.Measuring {
-				var old *ipvs.Stats
-				if o, ok := oldDest[destKey{k, d.Address, d.Port}]; ok {
-					old = o
-				}
-				r.Rates, r.Conns = ratesOf(&d.Stats, old, secs)
+				r.Rates, r.Conns = ratesOf(&d.Stats, oldDest[destKey{k, d.Address, d.Port}], secs)
 				destConns += r.Conns
 			}
 			if weights > 0 {
@@ -175,10 +178,7 @@ func Compute(prev *Snapshot, cur *Snapshot) *Table {
 		if !t.Measuring {
 			sr.Rates, sr.Conns = ratesOf(&s.Stats, oldSvc[k], secs)
 		}
-		t.Totals.Rates.add(sr.Rates)
-		t.Totals.Conns += sr.Conns
-		t.Totals.Active += sr.Active
-		t.Totals.Inactive += sr.Inactive
+		t.Totals.add(&sr.Row)
 		t.NDests += len(s.Dests)
 		t.Services = append(t.Services, sr)
 	}

@@ -67,9 +67,8 @@ type state struct {
 	// body is how many table rows the screen last had room for (paging).
 	body int
 	// filter is the filter before / was pressed, for Esc.
-	filter  string
-	editing bool
-	redraw  bool // rewrite every line (Ctrl-L)
+	filter string
+	redraw bool // rewrite every line (Ctrl-L)
 }
 
 // refresh reads the table and computes the rates since the last read. A
@@ -88,12 +87,12 @@ func (st *state) refresh(m *monitor) {
 // key acts on one key press; true means quit.
 func (st *state) key(k screen.Key) bool {
 	v := st.v
-	if st.editing {
+	if v.Editing {
 		switch k.Code {
 		case screen.Enter:
-			st.editing, v.Prompt = false, ""
+			v.Editing = false
 		case screen.Escape:
-			st.editing, v.Prompt, v.Filter = false, "", st.filter
+			v.Editing, v.Filter = false, st.filter
 		case screen.Backspace:
 			if f := []rune(v.Filter); len(f) > 0 {
 				v.Filter = string(f[:len(f)-1])
@@ -102,9 +101,6 @@ func (st *state) key(k screen.Key) bool {
 			return true
 		case screen.Rune:
 			v.Filter += string(k.Rune)
-		}
-		if st.editing {
-			v.Prompt = "Filter services: " + v.Filter + "_  (Enter keeps it, Esc cancels)"
 		}
 		v.Scroll = 0
 		return false
@@ -139,8 +135,7 @@ func (st *state) key(k screen.Key) bool {
 		case 'p':
 			v.Paused = !v.Paused
 		case '/':
-			st.editing, st.filter = true, v.Filter
-			v.Prompt = "Filter services: " + v.Filter + "_  (Enter keeps it, Esc cancels)"
+			v.Editing, st.filter = true, v.Filter
 		}
 	}
 	return false
@@ -151,7 +146,7 @@ func (st *state) draw(s screen.Terminal) error {
 	w, h := s.Size()
 	lines, scroll := Screen(st.table, st.v, w, h)
 	st.v.Scroll = scroll
-	st.body = h - headLines - 1
+	st.body = bodyRows(h)
 	styles := make([]screen.Style, len(lines))
 	if w >= MinWidth && h >= MinHeight {
 		styles[2], styles[3], styles[h-1] = screen.Reverse, screen.Bold, screen.Reverse

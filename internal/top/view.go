@@ -21,8 +21,8 @@ type View struct {
 	Paused bool
 	// Scroll is the first table row on screen.
 	Scroll int
-	// Prompt, when set, takes the footer: the filter being typed.
-	Prompt string
+	// Editing: the filter is being typed; the footer shows it.
+	Editing bool
 	// Notice is a problem the last refresh had (it keeps the frame before).
 	Notice string
 }
@@ -33,6 +33,14 @@ type column struct {
 	narrow, wid int // widths in the narrow and wide layouts; 0: not shown
 	left        bool
 	cell        func(r *Row, w int, measuring bool) string
+}
+
+// align is s in the column's w bytes, on its side.
+func (c *column) align(s string, w int) string {
+	if c.left {
+		return fit(s, w)
+	}
+	return right(s, w)
 }
 
 func rate(f func(r *Rates) float64, unit func(float64, int) string) func(*Row, int, bool) string {
@@ -144,11 +152,7 @@ func (l *layout) row(label string, r *Row, measuring bool) string {
 	for i, c := range columns {
 		if w := l.widths[i]; w > 0 {
 			b.WriteByte(' ')
-			if c.left {
-				b.WriteString(fit(c.cell(r, w, measuring), w))
-			} else {
-				b.WriteString(right(c.cell(r, w, measuring), w))
-			}
+			b.WriteString(c.align(c.cell(r, w, measuring), w))
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
@@ -160,11 +164,7 @@ func (l *layout) heads() string {
 	for i, c := range columns {
 		if w := l.widths[i]; w > 0 {
 			b.WriteByte(' ')
-			if c.left {
-				b.WriteString(fit(c.head, w))
-			} else {
-				b.WriteString(right(c.head, w))
-			}
+			b.WriteString(c.align(c.head, w))
 		}
 	}
 	return b.String()
@@ -208,22 +208,26 @@ func sortValue(r *Row, k SortKey) float64 {
 // Lines are the table's rows in the view's order and filter: each service
 // and under it its real servers. Ties keep -L's order.
 func (v *View) Lines(t *Table) []line {
-	svcs := make([]*ServiceRows, 0, len(t.Services))
+	type shown struct {
+		*ServiceRows
+		label string // made once: the filter reads it too
+	}
+	svcs := make([]shown, 0, len(t.Services))
 	filter := strings.ToLower(v.Filter)
 	for i := range t.Services {
-		s := &t.Services[i]
-		if filter != "" && !v.matches(s, filter) {
+		s := shown{&t.Services[i], v.serviceLabel(&t.Services[i].Row)}
+		if filter != "" && !v.matches(s.ServiceRows, s.label, filter) {
 			continue
 		}
 		svcs = append(svcs, s)
 	}
 	byKey := func(a, b *Row) int { return cmp.Compare(sortValue(b, v.Sort), sortValue(a, v.Sort)) }
 	if v.Sort != SortName {
-		slices.SortStableFunc(svcs, func(a, b *ServiceRows) int { return byKey(&a.Row, &b.Row) })
+		slices.SortStableFunc(svcs, func(a, b shown) int { return byKey(&a.Row, &b.Row) })
 	}
 	var out []line
 	for _, s := range svcs {
-		out = append(out, line{v.serviceLabel(&s.Row), &s.Row})
+		out = append(out, line{s.label, &s.Row})
 		ds := make([]*Row, len(s.Dests))
 		for i := range s.Dests {
 			ds[i] = &s.Dests[i]
@@ -238,12 +242,12 @@ func (v *View) Lines(t *Table) []line {
 	return out
 }
 
-// matches reports whether the service's line, with names or numeric,
-// contains filter (lower case).
-func (v *View) matches(s *ServiceRows, filter string) bool {
+// matches reports whether the service's line, with names (label, unless
+// numeric) or numeric, contains filter (lower case).
+func (v *View) matches(s *ServiceRows, label, filter string) bool {
 	line := s.Service.Scheduler + " " + string(ipvsadm.AppendServiceName(nil, s.Service, true, nil))
 	if !v.Numeric {
-		line += " " + v.serviceLabel(&s.Row)
+		line += " " + label
 	}
 	return strings.Contains(strings.ToLower(line), filter)
 }
@@ -308,10 +312,7 @@ func (v *View) totals(t *Table, ls []line) *Row {
 	var r Row
 	for _, l := range ls {
 		if l.row.Dest == nil {
-			r.Rates.add(l.row.Rates)
-			r.Conns += l.row.Conns
-			r.Active += l.row.Active
-			r.Inactive += l.row.Inactive
+			r.add(l.row)
 		}
 	}
 	return &r
@@ -326,6 +327,9 @@ func services(ls []line) int {
 	}
 	return n
 }
+
+// bodyRows is how many table rows an h-line screen shows.
+func bodyRows(h int) int { return h - headLines - 1 }
 
 // Footer is the keys line of the full-screen view.
 const footerKeys = "q quit  s sort  n names  p pause  / filter  Up Down PgUp PgDn"
@@ -346,7 +350,7 @@ func Screen(t *Table, v *View, w, h int) ([]string, int) {
 	}
 	l := layoutFor(w)
 	ls := v.Lines(t)
-	body := h - headLines - 1
+	body := bodyRows(h)
 	scroll := min(max(v.Scroll, 0), max(len(ls)-body, 0))
 	out[0] = fit(v.title(t), w)
 	out[1] = fit(v.status(t, services(ls)), w)
@@ -356,8 +360,10 @@ func Screen(t *Table, v *View, w, h int) ([]string, int) {
 		x := ls[scroll+i]
 		out[headLines+i] = l.row(x.label, x.row, t.Measuring)
 	}
-	foot := v.Prompt
-	if foot == "" {
+	var foot string
+	if v.Editing {
+		foot = "Filter services: " + v.Filter + "_  (Enter keeps it, Esc cancels)"
+	} else {
 		foot = footerKeys
 		if len(ls) > body {
 			pos := "rows " + strconv.Itoa(scroll+1) + "-" + strconv.Itoa(min(scroll+body, len(ls))) + " of " + strconv.Itoa(len(ls))
