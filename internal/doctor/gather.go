@@ -1,14 +1,13 @@
 package doctor
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -61,29 +60,9 @@ func readProblem(what string, err error) Finding {
 // every real server. An error is the kernel's, for the caller to word as
 // -L does.
 func readServices(api ipvs.API, k *ipvs.Service) ([]Service, error) {
-	var svcs []ipvs.Service
-	if k != nil {
-		s, err := api.Service(*k)
-		if err != nil {
-			return nil, err
-		}
-		svcs = []ipvs.Service{s}
-	} else {
-		var err error
-		if svcs, err = api.Services(); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]Service, 0, len(svcs))
-	for _, s := range svcs {
-		ds, err := api.Destinations(s)
-		if k == nil && errors.Is(err, syscall.ESRCH) {
-			continue // deleted since the dump
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Service{Service: s, Dests: ds})
+	out, err := ipvsadm.ReadTable(api, k)
+	if err != nil {
+		return nil, err
 	}
 	sortServices(out)
 	return out, nil

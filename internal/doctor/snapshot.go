@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -66,10 +67,7 @@ func (s *Snapshot) neighboursOf(a netip.Addr) []Neighbour {
 }
 
 // Service is a virtual service and its real servers.
-type Service struct {
-	ipvs.Service
-	Dests []ipvs.Destination
-}
+type Service = ipvsadm.ServiceDests
 
 // Conn is one entry of /proc/net/ip_vs_conn.
 type Conn struct {

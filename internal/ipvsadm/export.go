@@ -57,9 +57,52 @@ func AppendNtop(b []byte, af ipvs.Family, a netip.Addr) []byte { return appendNt
 // VersionString is the kernel's IPVS version as -L's header has it: "1.2.1".
 func VersionString(v uint32) string { return string(appendVersion(nil, v)) }
 
-// SortServices and SortDests put a table in -L's order.
-func SortServices(s []ipvs.Service)                   { sortServices(s) }
-func SortDests(s *ipvs.Service, d []ipvs.Destination) { sortDests(s, d) }
+// ServiceDests is a virtual service and its real servers.
+type ServiceDests struct {
+	ipvs.Service
+	Dests []ipvs.Destination
+}
+
+// ReadTable reads every service with its real servers, in the kernel's
+// order, or only the service key names. A service deleted between the
+// dumps is left out; key itself gone is the kernel's error, for the
+// caller to word as -L does (GetServiceMessage).
+func ReadTable(api ipvs.API, key *ipvs.Service) ([]ServiceDests, error) {
+	var svcs []ipvs.Service
+	if key != nil {
+		s, err := api.Service(*key)
+		if err != nil {
+			return nil, err
+		}
+		svcs = []ipvs.Service{s}
+	} else {
+		var err error
+		if svcs, err = api.Services(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]ServiceDests, 0, len(svcs))
+	for _, s := range svcs {
+		ds, err := api.Destinations(s)
+		if key == nil && errors.Is(err, syscall.ESRCH) {
+			continue // deleted since the dump
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ServiceDests{Service: s, Dests: ds})
+	}
+	return out, nil
+}
+
+// SortTable puts services and their real servers in -L's order.
+func SortTable(t []ServiceDests) {
+	mergeSort(t, nil, func(a, b *ServiceDests) int { return cmpServices(&a.Service, &b.Service) })
+	var ds destSorter
+	for i := range t {
+		ds.sort(&t[i].Service, t[i].Dests)
+	}
+}
 
 // ReadOpenMessage says in one line why an addition that only reads the
 // table and loads no module (doctor, top: word) could not open IPVS, and

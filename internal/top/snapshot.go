@@ -1,8 +1,6 @@
 package top
 
 import (
-	"errors"
-	"syscall"
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
@@ -18,41 +16,17 @@ type Snapshot struct {
 }
 
 // Service is a virtual service and its real servers.
-type Service struct {
-	ipvs.Service
-	Dests []ipvs.Destination
-}
+type Service = ipvsadm.ServiceDests
 
-// Take reads the table: every service, or only key. A service deleted
-// between the dump and its real servers' dump is left out; key itself
-// gone is the kernel's error, as -L -t VIP:port would have it.
+// Take reads the table, every service or only key, into -L's order. A
+// service deleted between the dump and its real servers' dump is left
+// out; key itself gone is the kernel's error, as -L -t VIP:port would
+// have it.
 func Take(api ipvs.API, key *ipvs.Service, now time.Time) (Snapshot, error) {
-	snap := Snapshot{Time: now, Info: api.CachedInfo()}
-	var svcs []ipvs.Service
-	if key != nil {
-		s, err := api.Service(*key)
-		if err != nil {
-			return snap, err
-		}
-		svcs = []ipvs.Service{s}
-	} else {
-		var err error
-		if svcs, err = api.Services(); err != nil {
-			return snap, err
-		}
-		ipvsadm.SortServices(svcs)
+	svcs, err := ipvsadm.ReadTable(api, key)
+	if err != nil {
+		return Snapshot{}, err
 	}
-	snap.Services = make([]Service, 0, len(svcs))
-	for i := range svcs {
-		ds, err := api.Destinations(svcs[i])
-		if key == nil && errors.Is(err, syscall.ESRCH) {
-			continue
-		}
-		if err != nil {
-			return snap, err
-		}
-		ipvsadm.SortDests(&svcs[i], ds)
-		snap.Services = append(snap.Services, Service{svcs[i], ds})
-	}
-	return snap, nil
+	ipvsadm.SortTable(svcs)
+	return Snapshot{Time: now, Info: api.CachedInfo(), Services: svcs}, nil
 }
