@@ -158,12 +158,8 @@ func waitPort(t *testing.T, addr string, open bool) {
 func labRun() string { return envOr("LAB_RUN", "/tmp/lab") }
 
 func TestDoctorNAT(t *testing.T) {
-	labUp(t, "nat")
+	svc := natService(t, "rr")
 	d := func(args ...string) string { t.Helper(); return director(t, "lab-dir", args...) }
-	svc := natVIP + ":80"
-	d("-A", "-t", svc, "-s", "rr")
-	d("-a", "-t", svc, "-r", "192.168.1.11:80", "-m", "-w", "1")
-	d("-a", "-t", svc, "-r", "192.168.1.12:80", "-m", "-w", "2")
 	hosts := map[string]string{"": "lab-dir", "192.168.1.11": "lab-rs1", "192.168.1.12": "lab-rs2"}
 	lab := t
 	mustPass(t, "lab-dir")

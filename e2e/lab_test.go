@@ -227,13 +227,21 @@ func countConns(cs []conn, vip, dst string) int {
 	return n
 }
 
-func TestLabNAT(t *testing.T) {
+// natService builds the NAT lab with the tutorial's service: VIP:80 by
+// sched over rs1 and rs2 (masquerading, weights 1 and 2).
+func natService(t *testing.T, sched string) (svc string) {
+	t.Helper()
 	labUp(t, "nat")
+	svc = natVIP + ":80"
+	director(t, "lab-dir", "-A", "-t", svc, "-s", sched)
+	director(t, "lab-dir", "-a", "-t", svc, "-r", "192.168.1.11:80", "-m", "-w", "1")
+	director(t, "lab-dir", "-a", "-t", svc, "-r", "192.168.1.12:80", "-m", "-w", "2")
+	return svc
+}
+
+func TestLabNAT(t *testing.T) {
+	svc := natService(t, "rr")
 	d := func(args ...string) string { t.Helper(); return director(t, "lab-dir", args...) }
-	svc := natVIP + ":80"
-	d("-A", "-t", svc, "-s", "rr")
-	d("-a", "-t", svc, "-r", "192.168.1.11:80", "-m", "-w", "1")
-	d("-a", "-t", svc, "-r", "192.168.1.12:80", "-m", "-w", "2")
 
 	// rr ignores weights and walks the destination list, where the kernel
 	// puts the newest destination first: rs2, rs1, rs2, ...

@@ -20,17 +20,6 @@ import (
 	"time"
 )
 
-// natWRR builds the NAT lab with the tutorial's wrr 1:2 service.
-func natWRR(t *testing.T) (svc string) {
-	t.Helper()
-	labUp(t, "nat")
-	svc = natVIP + ":80"
-	director(t, "lab-dir", "-A", "-t", svc, "-s", "wrr")
-	director(t, "lab-dir", "-a", "-t", svc, "-r", "192.168.1.11:80", "-m", "-w", "1")
-	director(t, "lab-dir", "-a", "-t", svc, "-r", "192.168.1.12:80", "-m", "-w", "2")
-	return svc
-}
-
 // topWithTraffic runs `ipvsadm top ARGS` on the director while the client
 // keeps sending requests through the VIP, until top has printed its frames
 // and exited.
@@ -93,7 +82,7 @@ func wrrShare(t *testing.T, what string, share, want float64, k float64, slack f
 // real servers' shares of new connections near 1/3 and 2/3, next to their
 // shares of the weights.
 func TestTopBatchNAT(t *testing.T) {
-	svc := natWRR(t)
+	svc := natService(t, "wrr")
 
 	t.Run("json", func(t *testing.T) {
 		r := topWithTraffic(t, "--batch", "2", "--interval", "4", "--json", "-n", "-t", svc)
@@ -207,7 +196,7 @@ func TestTopBatchNAT(t *testing.T) {
 // against the real table while traffic flows: the frame, the sort key,
 // the filter, names, resizes, and each way out putting the terminal back.
 func TestTopTerminal(t *testing.T) {
-	natWRR(t)
+	natService(t, "wrr")
 	director(t, "lab-dir", "-A", "-t", natVIP+":8080", "-s", "rr")
 	director(t, "lab-dir", "-a", "-t", natVIP+":8080", "-r", "192.168.1.11:80", "-m")
 	// top runs in a shell that notes the terminal's modes before and
