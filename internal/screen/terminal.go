@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -112,7 +114,9 @@ func (t *TTY) Redraw()                  { t.shown = nil }
 // end, between the synchronized-update marks that terminals which know
 // them use to show a frame at once (others ignore them).
 func (t *TTY) Draw(lines []string, styles []Style) error {
+	const begin, end = "\x1b[?2026h", "\x1b[?2026l" // synchronized update
 	var b bytes.Buffer
+	b.WriteString(begin)
 	full := t.shown == nil
 	if full {
 		b.WriteString("\x1b[H\x1b[2J")
@@ -137,10 +141,11 @@ func (t *TTY) Draw(lines []string, styles []Style) error {
 		b.WriteString(";1H")
 		b.WriteString(line)
 	}
-	if b.Len() == 0 {
-		return nil
+	if b.Len() == len(begin) {
+		return nil // nothing changed
 	}
-	_, err := t.out.Write(append(append([]byte("\x1b[?2026h"), b.Bytes()...), "\x1b[?2026l"...))
+	b.WriteString(end)
+	_, err := t.out.Write(b.Bytes())
 	return err
 }
 
@@ -151,8 +156,8 @@ func Line(text string, st Style, w int) string {
 	case Bold:
 		return "\x1b[1m" + text + "\x1b[0m\x1b[K"
 	case Reverse:
-		if n := w - len([]rune(text)); n > 0 {
-			text += string(bytes.Repeat([]byte{' '}, n))
+		if n := w - utf8.RuneCountInString(text); n > 0 {
+			text += strings.Repeat(" ", n)
 		}
 		return "\x1b[7m" + text + "\x1b[0m"
 	}
