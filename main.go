@@ -209,17 +209,21 @@ func arpprepEnv(s stdio) arpprep.Env {
 		Root: os.Geteuid() == 0, Stdout: s.out, Stderr: s.err}
 }
 
+// openNoModprobe connects to IPVS for the additions that change nothing,
+// loading a module included (doctor, top).
+func openNoModprobe() (ipvs.API, error) {
+	c, err := ipvs.Open(ipvs.Config{NoModprobe: true})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // doctorEnv is doctor on this host: IPVS opened without modprobe (doctor
 // changes nothing, loading a module included) and the Kernel System.
 func doctorEnv(s stdio) doctor.Env {
 	return doctor.Env{
-		Open: func() (ipvs.API, error) {
-			c, err := ipvs.Open(ipvs.Config{NoModprobe: true})
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
-		},
+		Open:   openNoModprobe,
 		Sys:    &doctor.Kernel{},
 		Parser: systemParser(),
 		Stdout: s.out,
@@ -231,13 +235,7 @@ func doctorEnv(s stdio) doctor.Env {
 // without modprobe, as doctor does.
 func topEnv(s stdio) top.Env {
 	return top.Env{
-		Open: func() (ipvs.API, error) {
-			c, err := ipvs.Open(ipvs.Config{NoModprobe: true})
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
-		},
+		Open:     openNoModprobe,
 		Parser:   systemParser(),
 		Names:    netdb.NewSystem(),
 		Terminal: term.Is(s.out),
