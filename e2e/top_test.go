@@ -85,7 +85,8 @@ func TestTopBatchNAT(t *testing.T) {
 	svc := natService(t, "wrr")
 
 	t.Run("json", func(t *testing.T) {
-		r := topWithTraffic(t, "--batch", "2", "--interval", "4", "--json", "-n", "-t", svc)
+		// 8 s: enough requests in each frame on a loaded machine too.
+		r := topWithTraffic(t, "--batch", "2", "--interval", "8", "--json", "-n", "-t", svc)
 		if r.status != 0 || r.stderr != "" {
 			t.Fatalf("top --json: %v", r)
 		}
@@ -93,6 +94,7 @@ func TestTopBatchNAT(t *testing.T) {
 		if len(lines) != 2 {
 			t.Fatalf("%d JSON lines, want 2:\n%s", len(lines), r.stdout)
 		}
+		var elapsed float64 // since the first snapshot
 		for i, l := range lines {
 			var f topJSONFrame
 			if err := json.Unmarshal([]byte(l), &f); err != nil {
@@ -101,8 +103,12 @@ func TestTopBatchNAT(t *testing.T) {
 			if len(f.Services) != 1 || f.Services[0].Address != natVIP || f.Services[0].Scheduler != "wrr" || len(f.Services[0].Destinations) != 2 {
 				t.Fatalf("frame %d: %s", i, l)
 			}
-			if f.Interval < 3 || f.Interval > 8 || f.Version == "" {
-				t.Errorf("frame %d: interval %v, version %q", i, f.Interval, f.Version)
+			// Each frame's read waits for its deadline (start + n x 8 s), so
+			// frame n ends no sooner than that, however late a read was;
+			// the rates are over the time actually between two reads.
+			elapsed += f.Interval
+			if elapsed < float64(8*(i+1))-0.002 || f.Interval <= 0 || f.Interval > 8+30 || f.Version == "" {
+				t.Errorf("frame %d: interval %v (%v since the start), version %q", i, f.Interval, elapsed, f.Version)
 			}
 			s := f.Services[0]
 			k := float64(s.NewConns)
@@ -134,7 +140,7 @@ func TestTopBatchNAT(t *testing.T) {
 
 	t.Run("text", func(t *testing.T) {
 		// Not a terminal: batch mode without being asked.
-		r := topWithTraffic(t, "--batch", "1", "--interval", "4", "-n")
+		r := topWithTraffic(t, "--batch", "1", "--interval", "8", "-n")
 		if r.status != 0 || r.stderr != "" {
 			t.Fatalf("top: %v", r)
 		}
