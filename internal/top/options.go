@@ -90,8 +90,9 @@ weights. A service is given as in -L.
   --batch N            print N frames as plain text and exit (what it does
                        whenever stdout is not a terminal, then until killed)
   --json               with --batch: one JSON document per frame (JSON lines)
-Keys: q quit, s next sort key, n names, p pause, / filter services,
-arrows, PgUp, PgDn, Home, End scroll.
+Keys: q (or Ctrl-C) quit, s and S next and previous sort key, n names,
+p pause, / filter services (Enter keeps, Esc drops), Up, Down, PgUp, PgDn,
+Home, End scroll, Ctrl-L redraw.
 `
 
 // Parse reads the arguments after "top".
