@@ -89,7 +89,7 @@ weights. A service is given as in -L.
                        inactive, name (the order of -L)
   --batch N            print N frames as plain text and exit (what it does
                        whenever stdout is not a terminal, then until killed)
-  --json               with --batch: one JSON document per frame (JSON lines)
+  --json               frames as JSON, one document per line (batch mode)
 Keys: q (or Ctrl-C) quit, s and S next and previous sort key, n names,
 p pause, / filter services (Enter keeps, Esc drops), Up, Down, PgUp, PgDn,
 Home, End scroll, Ctrl-L redraw.
