@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
-	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/kmod"
+	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
 // Kernel is the System of this host's network namespace: rtnetlink,
@@ -25,7 +27,7 @@ type Kernel struct {
 	SysModule  string // /sys/module
 	ModulesDir string // /lib/modules/$(uname -r)
 
-	builtin, dep *string // read once
+	lists *kmod.Lists // read once
 }
 
 var _ System = (*Kernel)(nil)
@@ -141,25 +143,10 @@ func (k *Kernel) Sysctl(key sysctl.Key) (string, bool, error) {
 
 // Module implements System. It only looks: nothing is loaded.
 func (k *Kernel) Module(name string) ModState {
-	dir := filepath.Join(or(k.SysModule, "/sys/module"), name)
-	_, err := os.Stat(dir)
-	inSys := err == nil
-	_, err = os.Stat(filepath.Join(dir, "refcnt"))
-	refcnt := err == nil
-	if k.builtin == nil {
-		mdir := k.ModulesDir
-		if mdir == "" {
-			var u unix.Utsname
-			if unix.Uname(&u) == nil {
-				mdir = filepath.Join("/lib/modules", unix.ByteSliceToString(u.Release[:]))
-			}
-		}
-		b, _ := os.ReadFile(filepath.Join(mdir, "modules.builtin"))
-		d, _ := os.ReadFile(filepath.Join(mdir, "modules.dep"))
-		bs, ds := string(b), string(d)
-		k.builtin, k.dep = &bs, &ds
+	if k.lists == nil {
+		k.lists = &kmod.Lists{Dir: k.ModulesDir}
 	}
-	return ModuleState(name, inSys, refcnt, *k.builtin, *k.dep)
+	return k.lists.State(or(k.SysModule, "/sys/module"), name)
 }
 
 // Links implements System.

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"io"
 	"net/netip"
-	"path"
 	"strconv"
 	"strings"
 
@@ -93,44 +92,4 @@ func procAddrPort(s string) (netip.AddrPort, bool) {
 		addr = netip.AddrFrom4([4]byte(b[:4]))
 	}
 	return netip.AddrPortFrom(addr, uint16(port)), true
-}
-
-// ModuleState judges a module from what the system says of it: whether
-// /sys/module/NAME exists and has a refcnt (a loaded module; a built-in
-// one has parameters there but no refcnt), and the text of
-// modules.builtin and modules.dep ("" when unreadable).
-func ModuleState(name string, inSys, refcnt bool, builtin, dep string) ModState {
-	switch {
-	case inSys && refcnt:
-		return ModLoaded
-	case inSys:
-		return ModBuiltin
-	case listsModule(builtin, name, false):
-		return ModBuiltin
-	case listsModule(dep, name, true):
-		return ModLoadable
-	case builtin == "" && dep == "":
-		return ModUnknown
-	}
-	return ModMissing
-}
-
-// listsModule says whether a modules.builtin or modules.dep text names
-// the module (file names may spell '_' as '-', and be compressed).
-func listsModule(text, name string, dep bool) bool {
-	want := strings.ReplaceAll(name, "-", "_")
-	for _, line := range strings.Split(text, "\n") {
-		if dep {
-			line, _, _ = strings.Cut(line, ":")
-		}
-		base := path.Base(strings.TrimSpace(line))
-		for _, ext := range []string{".xz", ".zst", ".gz"} {
-			base = strings.TrimSuffix(base, ext)
-		}
-		base, ok := strings.CutSuffix(base, ".ko")
-		if ok && strings.ReplaceAll(base, "-", "_") == want {
-			return true
-		}
-	}
-	return false
 }

@@ -74,31 +74,6 @@ func TestParseListeners(t *testing.T) {
 	}
 }
 
-func TestModuleState(t *testing.T) {
-	const builtin = "kernel/net/netfilter/ipvs/ip_vs.ko\nkernel/net/netfilter/ipvs/ip_vs_rr.ko\n"
-	const dep = "kernel/net/netfilter/ipvs/ip_vs_wlc.ko.xz: kernel/net/netfilter/ipvs/ip_vs.ko.xz\n" +
-		"kernel/net/ipv4/ip_gre.ko.zst: kernel/net/ipv4/gre.ko.zst\n"
-	for _, tc := range []struct {
-		name          string
-		inSys, refcnt bool
-		builtin, dep  string
-		want          ModState
-	}{
-		{"ip_vs_wlc", true, true, builtin, dep, ModLoaded},
-		{"ip_vs_rr", true, false, "", "", ModBuiltin},
-		{"ip_vs_rr", false, false, builtin, dep, ModBuiltin},
-		{"ip_vs_wlc", false, false, builtin, dep, ModLoadable},
-		{"ip_gre", false, false, builtin, dep, ModLoadable},
-		{"ip_vs_mh", false, false, builtin, dep, ModMissing},
-		{"ip_vs", false, false, "", dep, ModMissing}, // modules.dep names it only as a dependency
-		{"ip_vs_mh", false, false, "", "", ModUnknown},
-	} {
-		if got := ModuleState(tc.name, tc.inSys, tc.refcnt, tc.builtin, tc.dep); got != tc.want {
-			t.Errorf("ModuleState(%s, %v, %v) = %v, want %v", tc.name, tc.inSys, tc.refcnt, got, tc.want)
-		}
-	}
-}
-
 func TestARPPacket(t *testing.T) {
 	mac := net.HardwareAddr{0x02, 0, 0, 0, 0x02, 0x18}
 	req := ARPRequest(mac, drDIP, drVIP)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/kmod"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -125,28 +126,17 @@ type Neighbour struct {
 	State NeighState
 }
 
-// ModState is whether a kernel module is there.
-type ModState int
+// ModState is whether a kernel module is there (kmod's State).
+type ModState = kmod.State
 
-// Module states. Unknown: neither /sys/module nor modules.dep could say.
+// Module states, as kmod names them.
 const (
-	ModUnknown ModState = iota
-	ModLoaded
-	ModBuiltin
-	ModLoadable
-	ModMissing
+	ModUnknown  = kmod.Unknown
+	ModLoaded   = kmod.Loaded
+	ModBuiltin  = kmod.Builtin
+	ModLoadable = kmod.Loadable
+	ModMissing  = kmod.Missing
 )
-
-var modStateNames = [...]string{ModUnknown: "unknown", ModLoaded: "loaded", ModBuiltin: "built in",
-	ModLoadable: "loadable", ModMissing: "missing"}
-
-// String is the state in words ("built in").
-func (m ModState) String() string {
-	if m < 0 || int(m) >= len(modStateNames) {
-		return "?"
-	}
-	return modStateNames[m]
-}
 
 // Probes are the results of --probe.
 type Probes struct {
