@@ -24,6 +24,7 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/doctor"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/kmod"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
 	"github.com/lvsgo/ipvsadm/internal/progname"
 	"github.com/lvsgo/ipvsadm/internal/screen"
@@ -236,6 +237,7 @@ func doctorEnv(s stdio) doctor.Env {
 func topEnv(s stdio) top.Env {
 	return top.Env{
 		Open:     openNoModprobe,
+		Module:   func(name string) kmod.State { return new(kmod.Lists).State("/sys/module", name) },
 		Parser:   systemParser(),
 		Names:    netdb.NewSystem(),
 		Terminal: term.Is(s.out),

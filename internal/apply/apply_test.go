@@ -307,3 +307,29 @@ func TestDiffManyDests(t *testing.T) {
 		t.Errorf("still differs:\n%s", formatAll(d))
 	}
 }
+
+// IPVS that cannot be opened: one line, status 1 as doctor and top (2 is
+// for bad usage and input), and nothing applied.
+func TestRunCannotOpen(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&ipvs.OpenError{Errno: syscall.EPERM, Err: syscall.EPERM}, "ipvsadm apply: must be run as root to change the IPVS table\n"},
+		{&ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: syscall.ENOPROTOOPT}, "ipvsadm apply: this kernel lacks IPVS: the ip_vs module is neither built in nor loadable\n"},
+	} {
+		var out, errw strings.Builder
+		st := Run([]string{"-"}, Env{Open: func() (ipvs.API, error) { return nil, tc.err }, Parser: parser(),
+			Stdin: strings.NewReader("-A -t 10.0.0.1:80 -s rr\n"), Stdout: &out, Stderr: &errw})
+		if st != 1 || errw.String() != tc.want || out.Len() != 0 {
+			t.Errorf("%v: status %d, stdout %q, stderr %q, want %q", tc.err, st, out.String(), errw.String(), tc.want)
+		}
+	}
+	// A bad line is still bad usage, whether or not IPVS opens.
+	var out, errw strings.Builder
+	st := Run([]string{"-"}, Env{Open: func() (ipvs.API, error) { return nil, syscall.EPERM }, Parser: parser(),
+		Stdin: strings.NewReader("-A -t 10.0.0.1\n"), Stdout: &out, Stderr: &errw})
+	if st != 2 {
+		t.Errorf("bad line without IPVS: status %d, stderr %q", st, errw.String())
+	}
+}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/ipvsaccess"
+	"github.com/lvsgo/ipvsadm/internal/kmod"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -37,8 +38,9 @@ type Env struct {
 }
 
 // Run runs `ipvsadm apply ARGS...` and returns the exit status: 0 done,
-// 2 bad usage or input or IPVS unusable (nothing applied), 1 the kernel
-// refused a change (see the messages for what was rolled back).
+// 2 bad usage or input (nothing applied), 1 IPVS unusable (nothing
+// applied) or the kernel refused a change (the messages say what was
+// rolled back).
 func Run(args []string, env Env) int {
 	stdin, stdout, stderr := env.Stdin, env.Stdout, env.Stderr
 	fail := func(status int, format string, a ...any) int {
@@ -112,7 +114,7 @@ parsed:
 		return fail(2, "%d bad line(s); nothing applied", len(pf.errs))
 	}
 	if openErr != nil {
-		return fail(2, "%s", OpenMessage(openErr))
+		return fail(ipvsaccess.Status, "%s", ipvsaccess.Explain(openErr, "apply", ipvsaccess.Change, kmod.Unknown).Msg)
 	}
 	if readErr != nil {
 		return fail(1, "reading the current table: %s; nothing applied", kernelMessage(readErr))
@@ -143,21 +145,6 @@ parsed:
 		return fail(1, "rollback failed too: the table is partly changed (nothing was deleted)")
 	}
 	return fail(1, "all additions and edits applied; the rules whose deletion failed are still there")
-}
-
-// OpenMessage is one line saying why IPVS cannot be used: missing
-// privilege, missing kernel support, or the netlink error.
-func OpenMessage(err error) string {
-	var oe *ipvs.OpenError
-	switch {
-	case errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES):
-		return "permission denied: IPVS needs the CAP_NET_ADMIN capability (run as root)"
-	case errors.Is(err, ipvs.ErrNotAvailable):
-		return "this kernel lacks IPVS: the ip_vs module is neither built in nor loadable"
-	case errors.As(err, &oe):
-		return "cannot initialize IPVS: " + oe.Errno.Error()
-	}
-	return "cannot initialize IPVS: " + err.Error()
 }
 
 func kernelMessage(err error) string {

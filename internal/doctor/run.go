@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/ipvsaccess"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -45,12 +46,12 @@ func Run(args []string, env Env) int {
 	}
 	api, err := env.Open()
 	if err != nil {
-		msg, notRoot := ipvsadm.ReadOpenMessage(err, "doctor")
-		if notRoot {
-			msg += " (--real-server need not be)"
+		f := ipvsaccess.Explain(err, "doctor", ipvsaccess.Read, env.Sys.Module("ip_vs"))
+		if f.NotRoot {
+			f.Msg += " (--real-server need not be)"
 		}
-		fmt.Fprintf(env.Stderr, "%s%s\n", prefix, msg)
-		return 1
+		fmt.Fprintf(env.Stderr, "%s%s\n", prefix, f.Msg)
+		return ipvsaccess.Status
 	}
 	defer api.Close()
 	svcs, err := readServices(api, k)

@@ -146,18 +146,23 @@ func TestRunErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
 		openErr error
+		ipvsMod ModState
 		rc      int
 		stderr  string
 	}{
-		{[]string{"--bogus"}, nil, 2, "ipvsadm doctor: unknown option \"--bogus\" (see ipvsadm doctor --help)\n"},
-		{[]string{"-t", "1.2.3.4:99999"}, nil, 2, "ipvsadm doctor: illegal virtual server address[:port] specified (see ipvsadm doctor --help)\n"},
-		{nil, &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, 1,
+		{[]string{"--bogus"}, nil, ModLoaded, 2, "ipvsadm doctor: unknown option \"--bogus\" (see ipvsadm doctor --help)\n"},
+		{[]string{"-t", "1.2.3.4:99999"}, nil, ModLoaded, 2, "ipvsadm doctor: illegal virtual server address[:port] specified (see ipvsadm doctor --help)\n"},
+		{nil, &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, ModLoadable, 1,
 			"ipvsadm doctor: IPVS is not available: the ip_vs module is not loaded (doctor loads no module; ipvsadm -A would)\n"},
-		{nil, &ipvs.OpenError{Errno: syscall.EPERM, Err: syscall.EPERM}, 1,
+		// No module to load: ipvsadm -A would fail too, so doctor says so.
+		{nil, &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, ModMissing, 1,
+			"ipvsadm doctor: this kernel lacks IPVS: the ip_vs module is neither built in nor loadable\n"},
+		{nil, &ipvs.OpenError{Errno: syscall.EPERM, Err: syscall.EPERM}, ModLoaded, 1,
 			"ipvsadm doctor: must be run as root to read the IPVS table (--real-server need not be)\n"},
-		{nil, errors.New("boom"), 1, "ipvsadm doctor: cannot read the IPVS table: boom\n"},
-		{[]string{"-t", "172.16.1.143:81"}, nil, 1, "No such service\n"},
+		{nil, errors.New("boom"), ModLoaded, 1, "ipvsadm doctor: cannot read the IPVS table: boom\n"},
+		{[]string{"-t", "172.16.1.143:81"}, nil, ModLoaded, 1, "No such service\n"},
 	} {
+		sys.modules["ip_vs"] = tc.ipvsMod
 		rc, out, errs := run(k, tc.openErr, sys, tc.args...)
 		if rc != tc.rc || errs != tc.stderr || out != "" {
 			t.Errorf("%q: %d %q %q, want %d %q", tc.args, rc, out, errs, tc.rc, tc.stderr)

@@ -103,17 +103,3 @@ func SortTable(t []ServiceDests) {
 		ds.sort(&t[i].Service, t[i].Dests)
 	}
 }
-
-// ReadOpenMessage says in one line why an addition that only reads the
-// table and loads no module (doctor, top: word) could not open IPVS, and
-// whether that was for want of root.
-func ReadOpenMessage(err error, word string) (msg string, notRoot bool) {
-	var oe *ipvs.OpenError
-	switch {
-	case errors.Is(err, ipvs.ErrNotAvailable):
-		return "IPVS is not available: the ip_vs module is not loaded (" + word + " loads no module; ipvsadm -A would)", false
-	case errors.As(err, &oe) && oe.Errno == syscall.EPERM || errors.Is(err, syscall.EPERM):
-		return "must be run as root to read the IPVS table", true
-	}
-	return "cannot read the IPVS table: " + err.Error(), false
-}

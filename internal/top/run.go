@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/ipvsaccess"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/kmod"
 	"github.com/lvsgo/ipvsadm/internal/screen"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -17,6 +19,9 @@ type Env struct {
 	// Open connects to IPVS without loading any module: top changes
 	// nothing.
 	Open func() (ipvs.API, error)
+	// Module says whether the kernel has a module (ip_vs), for the
+	// message when IPVS cannot be opened; nil: not known.
+	Module func(name string) kmod.State
 	// Parser reads a service as -L does.
 	Parser *grammar.Parser
 	// Names turns addresses and ports into names, unless -n.
@@ -61,9 +66,12 @@ func Run(args []string, env Env) int {
 	}
 	api, err := env.Open()
 	if err != nil {
-		msg, _ := ipvsadm.ReadOpenMessage(err, "top")
-		fmt.Fprintf(env.Stderr, "%s%s\n", prefix, msg)
-		return 1
+		mod := kmod.Unknown
+		if env.Module != nil {
+			mod = env.Module("ip_vs")
+		}
+		fmt.Fprintf(env.Stderr, "%s%s\n", prefix, ipvsaccess.Explain(err, "top", ipvsaccess.Read, mod).Msg)
+		return ipvsaccess.Status
 	}
 	defer api.Close()
 	m := &monitor{api: api, key: key, now: env.Now}

@@ -8,12 +8,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
+	"github.com/lvsgo/ipvsadm/internal/kmod"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
 	"github.com/lvsgo/ipvsadm/internal/screen"
 	"github.com/lvsgo/ipvsadm/ipvs"
@@ -382,4 +384,32 @@ func (f *fakeTerminal) resize(w, h int) {
 	f.w, f.h = w, h
 	f.mu.Unlock()
 	f.resized <- struct{}{}
+}
+
+// IPVS that cannot be opened: one line and status 1, naming ipvsadm -A
+// only when the kernel has a module for it to load.
+func TestRunNoIPVS(t *testing.T) {
+	missing := &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: syscall.ENOPROTOOPT}
+	for _, tc := range []struct {
+		mod  kmod.State
+		want string
+	}{
+		{kmod.Loadable, "ipvsadm top: IPVS is not available: the ip_vs module is not loaded (top loads no module; ipvsadm -A would)\n"},
+		{kmod.Missing, "ipvsadm top: this kernel lacks IPVS: the ip_vs module is neither built in nor loadable\n"},
+	} {
+		k := fakeKernel()
+		c := &fakeClock{now: t0, k: k}
+		var out, errw bytes.Buffer
+		env := testEnv(k, c, &out, &errw)
+		env.Open = func() (ipvs.API, error) { return nil, missing }
+		env.Module = func(name string) kmod.State {
+			if name != "ip_vs" {
+				t.Errorf("asked for module %q", name)
+			}
+			return tc.mod
+		}
+		if st := Run([]string{"--batch", "1"}, env); st != 1 || errw.String() != tc.want || out.Len() != 0 {
+			t.Errorf("%v: status %d, stdout %q, stderr %q, want %q", tc.mod, st, out.String(), errw.String(), tc.want)
+		}
+	}
 }
