@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/about"
 )
 
 // Every addition answers a bad argument with one line on stderr that
@@ -87,4 +89,43 @@ func TestHelpVersionOnlyWhere131Refuses(t *testing.T) {
 			t.Errorf("ipvsadm %s (POSIX mode %v): handled as an addition %v, want %v", strings.Join(tc.args, " "), tc.posix, got, tc.ours)
 		}
 	}
+}
+
+// help's row of a subcommand is its --help's usage line without the
+// optional parts: the two never name a different argument.
+func TestHelpRowsMatchUsage(t *testing.T) {
+	for _, a := range about.Additions {
+		if !a.Sub {
+			continue
+		}
+		var out, errb bytes.Buffer
+		st := run([]string{"ipvsadm", "help", a.Word}, stdio{strings.NewReader(""), &out, &errb})
+		first, _, _ := strings.Cut(out.String(), "\n")
+		usage, ok := strings.CutPrefix(first, "Usage: ")
+		if st != 0 || !ok {
+			t.Errorf("help %s = %d, first line %q, stderr %q", a.Word, st, first, errb.String())
+			continue
+		}
+		if got, want := required(usage), required(a.Usage); got != want {
+			t.Errorf("%s: --help's usage %q is %q without its optional parts; help's row %q is %q", a.Word, usage, got, a.Usage, want)
+		}
+	}
+}
+
+// required is a usage line without its [optional] parts (nested ones
+// included), its words separated by single spaces.
+func required(usage string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range usage {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }

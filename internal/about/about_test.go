@@ -189,6 +189,8 @@ func TestHelp(t *testing.T) {
 		{args: []string{"help"}, out: helpUsage},
 		{args: []string{"version"}, out: versionUsage},
 		{args: []string{"--netns"}, out: "ipvsadm --netns NAME ...\n    run in the network namespace /run/netns/NAME; see man ipvsadm.\n"},
+		{args: []string{"json"}, out: "ipvsadm -L --json\n    list views as one line of JSON; see man ipvsadm.\n"},
+		{args: []string{"netns"}, out: "ipvsadm --netns NAME ...\n    run in the network namespace /run/netns/NAME; see man ipvsadm.\n"},
 		{args: []string{"ipvsadm-save"}, out: "ipvsadm-save [-n]\n    called so, acts as 1.31's ipvsadm-save script; see man ipvsadm.\n"},
 		{args: []string{"-L"}, status: 2, err: `ipvsadm help: no addition called "-L" (see ipvsadm help)` + "\n"},
 		{args: []string{"nosuch"}, status: 2, err: `ipvsadm help: no addition called "nosuch" (see ipvsadm help)` + "\n"},

@@ -100,7 +100,8 @@ func Help(args []string, env Env) int {
 		return 0
 	default:
 		for _, a := range Additions {
-			if a.Word != w {
+			// An option may be asked for without its dashes (help json).
+			if a.Word != w && a.Word != "--"+w {
 				continue
 			}
 			if a.Sub && env.Usage != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 // Usage is printed for --help and after a usage error.
-const Usage = `Usage: ipvsadm apply [--dry-run] FILE
+const Usage = `Usage: ipvsadm apply [--dry-run] FILE|-
 Make the IPVS table equal to FILE ("-": standard input), written in the
 format of ipvsadm -S (-A and -a lines). Only the differences are applied:
 no flush, and services in both tables never go away. If any line is bad,
