@@ -146,7 +146,7 @@ func kernelInfo() (ipvs.Info, error) {
 		return ipvs.Info{}, err
 	}
 	defer c.Close()
-	return c.CachedInfo(), nil
+	return c.Info(), nil
 }
 
 // runIpvsadm is one ipvsadm 1.31 command line against the system.

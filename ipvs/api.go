@@ -27,39 +27,49 @@ func (e *Error) Unwrap() error { return e.Errno }
 // after trying to load the ip_vs module.
 var ErrNotAvailable = errors.New("ipvs: IP Virtual Server is not available in this kernel")
 
-// API is every operation the front ends use; *Client implements it and
-// internal/ipvstest fakes it. The streaming and batched forms are part of
-// it so that the code users run is the code unit tests run.
+// API is what the front ends use: the reads, Exec and Batch for every
+// change, and Close. *Client implements it and internal/ipvstest fakes it.
+// The streaming and batched forms are the only ones, so that the code
+// users run is the code unit tests run; Services and Destinations below,
+// and the Client's own shorthands (NewService, Flush, ...), are built on
+// them.
 type API interface {
-	// Info asks the kernel for GET_INFO; CachedInfo is the answer Open
-	// already read (ipvsadm asks once, at start).
-	Info() (Info, error)
-	CachedInfo() Info
+	// Info is the GET_INFO answer read when the connection was opened
+	// (ipvsadm asks once, at start; neither field changes while ip_vs
+	// stays loaded).
+	Info() Info
 
 	// EachService and EachDestination stream a dump: fn sees each entry
 	// as it is decoded, in a value reused between calls.
 	EachService(fn func(*Service) error) error
 	EachDestination(svc Service, fn func(*Destination) error) error
-	Services() ([]Service, error)
 	Service(key Service) (Service, error) // GET_SERVICE for one key
-	Destinations(svc Service) ([]Destination, error)
+	Timeouts() (Timeouts, error)
+	Daemons() ([]Daemon, error)
 
 	// Exec makes one change; Batch makes many, in order, with one error
 	// (or nil) per op, each what Exec would have returned.
 	Exec(op *Op) error
 	Batch(ops []Op) []error
-	NewService(svc Service) error
-	UpdateService(svc Service) error
-	DelService(svc Service) error
-	Flush() error
-	Zero(svc *Service) error // nil: all services
-	NewDestination(svc Service, d Destination) error
-	UpdateDestination(svc Service, d Destination) error
-	DelDestination(svc Service, d Destination) error
-	Timeouts() (Timeouts, error)
-	SetTimeouts(t Timeouts) error
-	Daemons() ([]Daemon, error)
-	NewDaemon(d Daemon) error
-	DelDaemon(d Daemon) error
 	Close() error
+}
+
+// Services lists every virtual service, in kernel order.
+func Services(api API) ([]Service, error) {
+	var out []Service
+	err := api.EachService(func(s *Service) error {
+		out = append(out, *s)
+		return nil
+	})
+	return out, err
+}
+
+// Destinations lists svc's real servers, in kernel order.
+func Destinations(api API, svc Service) ([]Destination, error) {
+	var out []Destination
+	err := api.EachDestination(svc, func(d *Destination) error {
+		out = append(out, *d)
+		return nil
+	})
+	return out, err
 }

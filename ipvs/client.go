@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"sync"
 	"syscall"
 
-	"github.com/mdlayher/genetlink"
 	"github.com/mdlayher/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // Client talks to the kernel's IPVS generic netlink family. It is safe for
@@ -90,66 +86,6 @@ func Open(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// modprobe runs modprobe as ipvsadm does: the same argv, the streams the
-// caller gave.
-func modprobe(cfg Config) error {
-	cmd := exec.Command("/sbin/modprobe", "--", "ip_vs")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
-	return cmd.Run()
-}
-
-func dial(netns int) (*Client, error) {
-	// mdlayher/netlink opens the socket and finds the family; requests and
-	// answers then go through the raw socket (see wire.go).
-	nl, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: netns})
-	if err != nil {
-		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
-	}
-	f, err := genetlink.NewConn(nl).GetFamily(genlName)
-	if err != nil {
-		nl.Close()
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, &OpenError{Errno: legacyErrno(), Missing: true, Err: err}
-		}
-		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
-	}
-	rc, err := nl.SyscallConn()
-	if err != nil {
-		nl.Close()
-		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
-	}
-	c := &Client{nl: nl, family: f.ID, tr: newWire(rc)}
-	in, err := c.Info()
-	if err != nil {
-		nl.Close()
-		return nil, &OpenError{Errno: errnoOf(err, syscall.EINVAL), Err: err}
-	}
-	c.info = in
-	return c, nil
-}
-
-// legacyErrno is the errno ipvsadm ends up with when the netlink family is
-// missing: libipvs then falls back to a raw socket and the old
-// IP_VS_SO_GET_INFO getsockopt, and it is that call's errno that gets
-// printed (ENOPROTOOPT as root without ip_vs, EPERM for other users).
-func legacyErrno() syscall.Errno {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW, unix.IPPROTO_RAW)
-	if err != nil {
-		return errnoOf(err, syscall.EPERM)
-	}
-	defer unix.Close(fd)
-	const ipVSSOGetInfo = 64 + 1024 + 64 + 1 // IP_VS_BASE_CTL + 1
-	var info [12]byte                        // struct ip_vs_getinfo
-	l := uint32(len(info))
-	_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), unix.IPPROTO_IP, ipVSSOGetInfo,
-		uintptr(unsafePointer(&info[0])), uintptr(unsafePointer(&l)), 0)
-	if e != 0 {
-		return e
-	}
-	// The old interface answers but netlink does not: nothing we can drive.
-	return syscall.ENOPROTOOPT
-}
-
 func errnoOf(err error, def syscall.Errno) syscall.Errno {
 	var en syscall.Errno
 	if errors.As(err, &en) {
@@ -166,8 +102,9 @@ func (c *Client) Close() error {
 	return c.nl.Close()
 }
 
-// CachedInfo is the GET_INFO answer read by Open.
-func (c *Client) CachedInfo() Info { return c.info }
+// Info is the GET_INFO answer read by Open: the IPVS version and the
+// connection table's size.
+func (c *Client) Info() Info { return c.info }
 
 // kernelErr turns a netlink failure of cmd into *Error when it carries an
 // errno.
@@ -283,8 +220,9 @@ func (c *Client) get(cmd uint8, payload []byte, dump bool, fn func(b []byte) err
 	}
 }
 
-// Info reports the IPVS version and connection table size (GET_INFO).
-func (c *Client) Info() (Info, error) {
+// getInfo asks the kernel for the IPVS version and connection table size
+// (GET_INFO).
+func (c *Client) getInfo() (Info, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var in Info
@@ -309,14 +247,7 @@ func (c *Client) EachService(fn func(*Service) error) error {
 }
 
 // Services lists all virtual services (GET_SERVICE dump), in kernel order.
-func (c *Client) Services() ([]Service, error) {
-	var out []Service
-	err := c.EachService(func(s *Service) error {
-		out = append(out, *s)
-		return nil
-	})
-	return out, err
-}
+func (c *Client) Services() ([]Service, error) { return Services(c) }
 
 // Service looks up one service by its key (family and fwmark, or family,
 // protocol, address and port), as `ipvsadm -L -t VIP` does.
@@ -345,14 +276,7 @@ func (c *Client) EachDestination(svc Service, fn func(*Destination) error) error
 }
 
 // Destinations lists svc's real servers (GET_DEST dump), in kernel order.
-func (c *Client) Destinations(svc Service) ([]Destination, error) {
-	var out []Destination
-	err := c.EachDestination(svc, func(d *Destination) error {
-		out = append(out, *d)
-		return nil
-	})
-	return out, err
-}
+func (c *Client) Destinations(svc Service) ([]Destination, error) { return Destinations(c, svc) }
 
 // Exec performs one change and waits for the kernel's answer.
 func (c *Client) Exec(op *Op) error {
@@ -366,14 +290,20 @@ func (c *Client) Exec(op *Op) error {
 	return c.do(cmd, b)
 }
 
+// The shorthands below are Exec of one Op each, for library users; the
+// front ends build Ops (a line of ipvsadm is one) and call Exec or Batch.
+
+// NewService adds a virtual service (-A).
 func (c *Client) NewService(svc Service) error {
 	return c.Exec(&Op{Kind: OpNewService, Service: svc})
 }
 
+// UpdateService edits a virtual service (-E).
 func (c *Client) UpdateService(svc Service) error {
 	return c.Exec(&Op{Kind: OpUpdateService, Service: svc})
 }
 
+// DelService deletes a virtual service and its real servers (-D).
 func (c *Client) DelService(svc Service) error {
 	return c.Exec(&Op{Kind: OpDelService, Service: svc})
 }
@@ -391,14 +321,17 @@ func (c *Client) Zero(svc *Service) error {
 	return c.Exec(&op)
 }
 
+// NewDestination adds a real server to svc (-a).
 func (c *Client) NewDestination(svc Service, d Destination) error {
 	return c.Exec(&Op{Kind: OpNewDest, Service: svc, Dest: d})
 }
 
+// UpdateDestination edits one of svc's real servers (-e).
 func (c *Client) UpdateDestination(svc Service, d Destination) error {
 	return c.Exec(&Op{Kind: OpUpdateDest, Service: svc, Dest: d})
 }
 
+// DelDestination deletes one of svc's real servers (-d).
 func (c *Client) DelDestination(svc Service, d Destination) error {
 	return c.Exec(&Op{Kind: OpDelDest, Service: svc, Dest: d})
 }
@@ -435,10 +368,12 @@ func (c *Client) Daemons() ([]Daemon, error) {
 	return out, err
 }
 
+// NewDaemon starts a sync daemon (--start-daemon).
 func (c *Client) NewDaemon(d Daemon) error {
 	return c.Exec(&Op{Kind: OpNewDaemon, Daemon: d})
 }
 
+// DelDaemon stops a sync daemon (--stop-daemon).
 func (c *Client) DelDaemon(d Daemon) error {
 	return c.Exec(&Op{Kind: OpDelDaemon, Daemon: d})
 }

@@ -13,4 +13,10 @@
 // Many changes can go to the kernel at once with Batch (one sendmsg per
 // chunk, answers matched by sequence number); EachService and
 // EachDestination stream large listings without building them in memory.
+//
+// API is the whole of what a program needs: the reads, Exec and Batch for
+// every change (an Op is one ipvsadm command: -A, -e, --start-daemon, ...),
+// and Close; internal/ipvstest fakes it for tests. The package builds on
+// every OS Go does, so code that uses its types and API compiles and tests
+// anywhere; off Linux, Open fails with ErrNotAvailable.
 package ipvs

@@ -350,13 +350,13 @@ func (b *booter) startDaemons(roles []string) error {
 			if d.McastIfn == want.McastIfn && d.SyncID == want.SyncID {
 				continue
 			}
-			if err := api.DelDaemon(ipvs.Daemon{State: state}); err != nil {
+			if err := api.Exec(&ipvs.Op{Kind: ipvs.OpDelDaemon, Daemon: ipvs.Daemon{State: state}}); err != nil {
 				return fmt.Errorf("stopping the %s sync daemon on %s: %v", role, d.McastIfn, err)
 			}
 		}
-		if err := api.NewDaemon(want); err != nil {
+		if err := api.Exec(&ipvs.Op{Kind: ipvs.OpNewDaemon, Daemon: want}); err != nil {
 			for _, d := range started {
-				api.DelDaemon(ipvs.Daemon{State: d.State})
+				api.Exec(&ipvs.Op{Kind: ipvs.OpDelDaemon, Daemon: ipvs.Daemon{State: d.State}})
 			}
 			return fmt.Errorf("starting the %s sync daemon on %s (syncid %d): %v", role, b.c.Iface, b.c.SyncID, err)
 		}
@@ -431,7 +431,7 @@ func (b *booter) stopDaemons(roles []string) error {
 		if _, ok := find(running, state); !ok {
 			continue
 		}
-		if err := api.DelDaemon(ipvs.Daemon{State: state}); err != nil {
+		if err := api.Exec(&ipvs.Op{Kind: ipvs.OpDelDaemon, Daemon: ipvs.Daemon{State: state}}); err != nil {
 			return fmt.Errorf("stopping the %s sync daemon: %v", role, err)
 		}
 		fmt.Fprintf(b.env.Stdout, "stopped the %s sync daemon\n", role)

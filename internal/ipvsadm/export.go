@@ -77,13 +77,13 @@ func ReadTable(api ipvs.API, key *ipvs.Service) ([]ServiceDests, error) {
 		svcs = []ipvs.Service{s}
 	} else {
 		var err error
-		if svcs, err = api.Services(); err != nil {
+		if svcs, err = ipvs.Services(api); err != nil {
 			return nil, err
 		}
 	}
 	out := make([]ServiceDests, 0, len(svcs))
 	for _, s := range svcs {
-		ds, err := api.Destinations(s)
+		ds, err := ipvs.Destinations(api, s)
 		if key == nil && errors.Is(err, syscall.ESRCH) {
 			continue // deleted since the dump
 		}

@@ -189,7 +189,7 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
 		svcs = []ipvs.Service{svc}
 	} else {
 		var err error
-		if svcs, err = r.api.Services(); err != nil {
+		if svcs, err = ipvs.Services(r.api); err != nil {
 			return nil, r.kernelFail(opGetServices, err, 1)
 		}
 		if f&grammar.FmtNoSort == 0 {
@@ -199,7 +199,7 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
 	t := &jsonTable{Version: string(appendVersion(nil, r.info.Version)), ConnTableSize: r.info.ConnTabSize,
 		Services: make([]jsonService, 0, len(svcs))}
 	for i := range svcs {
-		dests, err := r.api.Destinations(svcs[i])
+		dests, err := ipvs.Destinations(r.api, svcs[i])
 		if err != nil {
 			return nil, r.kernelFail(opGetDests, err, 1)
 		}

@@ -71,7 +71,7 @@ func (r *runner) main(args []string) int {
 	if err == nil {
 		r.api = api
 		defer api.Close()
-		r.info = api.CachedInfo()
+		r.info = api.Info()
 	}
 	if err != nil {
 		r.errorLine("Can't initialize ipvs: " + errMessage(opInit, errnoOf(err)) +

@@ -106,14 +106,8 @@ func (k *Kernel) findDest(s int, d *ipvs.Destination) int {
 	return -1
 }
 
-// Info answers GET_INFO; CachedInfo is the same without a call.
-func (k *Kernel) Info() (ipvs.Info, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.KernelInfo, k.call("GET_INFO")
-}
-
-func (k *Kernel) CachedInfo() ipvs.Info {
+// Info is the GET_INFO answer, read at open as the client does: no call.
+func (k *Kernel) Info() ipvs.Info {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.KernelInfo
@@ -141,15 +135,6 @@ func (k *Kernel) EachService(fn func(*ipvs.Service) error) error {
 		}
 	}
 	return nil
-}
-
-func (k *Kernel) Services() ([]ipvs.Service, error) {
-	var out []ipvs.Service
-	err := k.EachService(func(s *ipvs.Service) error {
-		out = append(out, *s)
-		return nil
-	})
-	return out, err
 }
 
 func (k *Kernel) Service(key ipvs.Service) (ipvs.Service, error) {
@@ -192,15 +177,6 @@ func (k *Kernel) EachDestination(svc ipvs.Service, fn func(*ipvs.Destination) er
 		}
 	}
 	return nil
-}
-
-func (k *Kernel) Destinations(svc ipvs.Service) ([]ipvs.Destination, error) {
-	var out []ipvs.Destination
-	err := k.EachDestination(svc, func(d *ipvs.Destination) error {
-		out = append(out, *d)
-		return nil
-	})
-	return out, err
 }
 
 // Exec makes one change.
@@ -359,62 +335,16 @@ func (k *Kernel) zero(i int) {
 	}
 }
 
-func (k *Kernel) NewService(svc ipvs.Service) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpNewService, Service: svc})
-}
-
-func (k *Kernel) UpdateService(svc ipvs.Service) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpUpdateService, Service: svc})
-}
-
-func (k *Kernel) DelService(svc ipvs.Service) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpDelService, Service: svc})
-}
-
-func (k *Kernel) Flush() error { return k.Exec(&ipvs.Op{Kind: ipvs.OpFlush}) }
-
-func (k *Kernel) Zero(svc *ipvs.Service) error {
-	op := ipvs.Op{Kind: ipvs.OpZero}
-	if svc != nil {
-		op.Service = *svc
-	}
-	return k.Exec(&op)
-}
-
-func (k *Kernel) NewDestination(svc ipvs.Service, d ipvs.Destination) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpNewDest, Service: svc, Dest: d})
-}
-
-func (k *Kernel) UpdateDestination(svc ipvs.Service, d ipvs.Destination) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpUpdateDest, Service: svc, Dest: d})
-}
-
-func (k *Kernel) DelDestination(svc ipvs.Service, d ipvs.Destination) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpDelDest, Service: svc, Dest: d})
-}
-
 func (k *Kernel) Timeouts() (ipvs.Timeouts, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.Config, k.call("GET_CONFIG")
 }
 
-func (k *Kernel) SetTimeouts(t ipvs.Timeouts) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpSetTimeouts, Timeouts: t})
-}
-
 func (k *Kernel) Daemons() ([]ipvs.Daemon, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return slices.Clone(k.Syncd), k.call("GET_DAEMON")
-}
-
-func (k *Kernel) NewDaemon(d ipvs.Daemon) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpNewDaemon, Daemon: d})
-}
-
-func (k *Kernel) DelDaemon(d ipvs.Daemon) error {
-	return k.Exec(&ipvs.Op{Kind: ipvs.OpDelDaemon, Daemon: d})
 }
 
 func (k *Kernel) Close() error { return nil }

@@ -43,10 +43,10 @@ func TestKernelAnswers(t *testing.T) {
 		t.Errorf("destinations %v, %v", seen, err)
 	}
 	k.Fail = map[string]*Failure{"DEL_SERVICE": {Errno: syscall.EPERM, After: 1}}
-	if err := k.DelService(svc); err != nil {
+	if err := k.Exec(&ipvs.Op{Kind: ipvs.OpDelService, Service: svc}); err != nil {
 		t.Errorf("first DEL_SERVICE: %v", err)
 	}
-	if err := k.DelService(svc); !errors.Is(err, syscall.EPERM) {
+	if err := k.Exec(&ipvs.Op{Kind: ipvs.OpDelService, Service: svc}); !errors.Is(err, syscall.EPERM) {
 		t.Errorf("second DEL_SERVICE: %v, want EPERM", err)
 	}
 }

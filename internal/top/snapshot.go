@@ -28,5 +28,5 @@ func Take(api ipvs.API, key *ipvs.Service, now time.Time) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	ipvsadm.SortTable(svcs)
-	return Snapshot{Time: now, Info: api.CachedInfo(), Services: svcs}, nil
+	return Snapshot{Time: now, Info: api.Info(), Services: svcs}, nil
 }

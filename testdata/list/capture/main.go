@@ -53,9 +53,7 @@ func run() error {
 		}
 		return dump(struct{ Daemons []ipvs.Daemon }{fx.Daemons})
 	}
-	if fx.Info, err = c.Info(); err != nil {
-		return err
-	}
+	fx.Info = c.Info()
 	step("services")
 	svcs, err := c.Services()
 	if err != nil {
