@@ -19,7 +19,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS = -s -w -X runtime.godebugDefault=disablethp=1 -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 E2EBIN  = $(CACHE)/bin/e2e.test
 
-.PHONY: all build test unit vet e2e demo bench fuzz fuzz-smoke clean go-deps deps
+.PHONY: all build test unit vet e2e demo lab lab-test bench fuzz fuzz-smoke clean go-deps deps
 
 all: build
 
@@ -45,16 +45,17 @@ vet:
 	@test -z "$$(gofmt -l . | grep -v '^.cache/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^.cache/'; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/...
+	$(GO) vet -tags labvm ./e2e/lab
 	@# ipvs is a library that builds anywhere (Open fails off Linux)
 	for os in darwin freebsd windows; do GOOS=$$os $(GO) vet ./ipvs || exit 1; done
 
 # Host tools the unit tests drive (completion in zsh, the man page through
 # groff and man, the packages through dpkg, lintian and rpm, Debian's
-# ipvsadm's maintainer scripts through a static busybox); installed with
-# apt-get when missing, like the VM's tools.
+# ipvsadm's maintainer scripts through a static busybox, make lab in tmux);
+# installed with apt-get when missing, like the VM's tools.
 deps:
 	@need=""; for t in zsh:zsh man:man-db groff:groff-base dpkg-deb:dpkg lintian:lintian rpm:rpm \
-		busybox:busybox-static; do \
+		busybox:busybox-static tmux:tmux; do \
 		command -v $${t%%:*} >/dev/null 2>&1 || need="$$need $${t#*:}"; \
 	done; \
 	if [ -n "$$need" ]; then \
@@ -89,7 +90,7 @@ e2e: build $(E2EBIN)
 			{ echo "e2e: FAILED on kernel $$k" >&2; exit 1; }; \
 	done
 
-test: unit fuzz-smoke e2e
+test: unit fuzz-smoke e2e lab-test
 
 # fuzz: each fuzz target for FUZZTIME (a duration, or Nx for N executions);
 # the last progress line shows its execution count. fuzz-smoke, part of make
@@ -131,6 +132,18 @@ fuzz-smoke: go-deps
 
 demo: build
 	e2e/vm/run.sh sh e2e/demo.sh
+
+# lab: the VM on this terminal with the NAT and DR labs built and set up,
+# our ipvsadm on PATH; `lab` in it says how to break and repair each.
+lab: build
+	@test -t 0 || { echo "make lab: needs a terminal (make demo runs the labs without one)" >&2; exit 2; }
+	VM_INTERACTIVE=1 e2e/vm/run.sh sh e2e/lab/shell.sh $$(stty size)
+
+# lab-test: make lab driven in a real terminal (tmux on this host): the
+# prompt, our ipvsadm against the reference's, each lab broken, found by
+# doctor and repaired, and exit powering the VM off.
+lab-test: build deps
+	$(GO) test -tags labvm -count=1 -v ./e2e/lab
 
 # bench: in the VM, time the reference ipvsadm 1.31 against ours on a large
 # rule set (BENCH_SERVICES services x 4 reals; a comma list runs each size),

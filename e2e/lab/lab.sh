@@ -17,7 +17,8 @@
 set -eu
 IP=/sbin/ip
 RUN=${LAB_RUN:-/tmp/lab}
-NSS="lab-client lab-dir lab-dir2 lab-rs1 lab-rs2 lab-sw lab-ap"
+P=${LAB_NS:-lab-}
+NSS="${P}client ${P}dir ${P}dir2 ${P}rs1 ${P}rs2 ${P}sw ${P}ap"
 
 ns() { "$IP" netns exec "$@"; }
 
@@ -65,62 +66,62 @@ wait_http() {
 
 nat_up() {
 	modprobe veth; modprobe bridge
-	for n in lab-client lab-dir lab-rs1 lab-rs2; do newns $n; done
-	veth lab-client eth0 lab-dir eth0
-	ns lab-client "$IP" addr add 172.16.1.10/24 dev eth0
-	ns lab-dir "$IP" addr add 172.16.1.143/24 dev eth0
-	ns lab-dir "$IP" link add br0 type bridge
-	ns lab-dir "$IP" link set br0 up
-	ns lab-dir "$IP" addr add 192.168.1.118/24 dev br0
-	ns lab-dir sysctl -qw net.ipv4.ip_forward=1
+	for n in ${P}client ${P}dir ${P}rs1 ${P}rs2; do newns $n; done
+	veth ${P}client eth0 ${P}dir eth0
+	ns ${P}client "$IP" addr add 172.16.1.10/24 dev eth0
+	ns ${P}dir "$IP" addr add 172.16.1.143/24 dev eth0
+	ns ${P}dir "$IP" link add br0 type bridge
+	ns ${P}dir "$IP" link set br0 up
+	ns ${P}dir "$IP" addr add 192.168.1.118/24 dev br0
+	ns ${P}dir sysctl -qw net.ipv4.ip_forward=1
 	for i in 1 2; do
-		veth lab-rs$i eth0 lab-dir rs$i
-		ns lab-dir "$IP" link set rs$i master br0
-		ns lab-rs$i "$IP" addr add 192.168.1.1$i/24 dev eth0
-		ns lab-rs$i "$IP" route add default via 192.168.1.118
-		httpd lab-rs$i rs$i
+		veth ${P}rs$i eth0 ${P}dir rs$i
+		ns ${P}dir "$IP" link set rs$i master br0
+		ns ${P}rs$i "$IP" addr add 192.168.1.1$i/24 dev eth0
+		ns ${P}rs$i "$IP" route add default via 192.168.1.118
+		httpd ${P}rs$i rs$i
 	done
-	for i in 1 2; do wait_http lab-dir 192.168.1.1$i; done
+	for i in 1 2; do wait_http ${P}dir 192.168.1.1$i; done
 }
 
 dr_up() {
 	modprobe veth; modprobe bridge
-	for n in lab-sw lab-client lab-dir lab-rs1 lab-rs2; do newns $n; done
-	ns lab-sw "$IP" link add br0 type bridge
-	ns lab-sw "$IP" link set br0 up
+	for n in ${P}sw ${P}client ${P}dir ${P}rs1 ${P}rs2; do newns $n; done
+	ns ${P}sw "$IP" link add br0 type bridge
+	ns ${P}sw "$IP" link set br0 up
 	for n in client dir rs1 rs2; do
-		veth lab-$n eth0 lab-sw $n
-		ns lab-sw "$IP" link set $n master br0
+		veth ${P}$n eth0 ${P}sw $n
+		ns ${P}sw "$IP" link set $n master br0
 	done
-	ns lab-client "$IP" addr add 192.168.2.50/24 dev eth0
-	ns lab-dir "$IP" addr add 192.168.2.118/24 dev eth0
-	ns lab-dir "$IP" addr add 192.168.2.143/24 dev eth0 label eth0:0
+	ns ${P}client "$IP" addr add 192.168.2.50/24 dev eth0
+	ns ${P}dir "$IP" addr add 192.168.2.118/24 dev eth0
+	ns ${P}dir "$IP" addr add 192.168.2.143/24 dev eth0 label eth0:0
 	for i in 1 2; do
-		ns lab-rs$i "$IP" addr add 192.168.2.1$i/24 dev eth0
+		ns ${P}rs$i "$IP" addr add 192.168.2.1$i/24 dev eth0
 		# A gateway that is not the director, as in the tutorial: replies go
 		# straight to the client; arp-prep finds eth0 by this route.
-		ns lab-rs$i "$IP" route add default via 192.168.2.1
-		httpd lab-rs$i rs$i
+		ns ${P}rs$i "$IP" route add default via 192.168.2.1
+		httpd ${P}rs$i rs$i
 	done
-	for i in 1 2; do wait_http lab-dir 192.168.2.1$i; done
+	for i in 1 2; do wait_http ${P}dir 192.168.2.1$i; done
 }
 
 sync_up() {
 	nat_up
-	newns lab-dir2
-	veth lab-dir sync0 lab-dir2 sync0
-	ns lab-dir "$IP" addr add 10.9.0.1/24 dev sync0
-	ns lab-dir2 "$IP" addr add 10.9.0.2/24 dev sync0
+	newns ${P}dir2
+	veth ${P}dir sync0 ${P}dir2 sync0
+	ns ${P}dir "$IP" addr add 10.9.0.1/24 dev sync0
+	ns ${P}dir2 "$IP" addr add 10.9.0.2/24 dev sync0
 }
 
 # A lone real server for the arp-prep tests: eth0 with a default route.
 ap_up() {
 	modprobe dummy
-	newns lab-ap
-	ns lab-ap "$IP" link add eth0 type dummy
-	ns lab-ap "$IP" link set eth0 up
-	ns lab-ap "$IP" addr add 10.20.0.2/24 dev eth0
-	ns lab-ap "$IP" route add default via 10.20.0.1
+	newns ${P}ap
+	ns ${P}ap "$IP" link add eth0 type dummy
+	ns ${P}ap "$IP" link set eth0 up
+	ns ${P}ap "$IP" addr add 10.20.0.2/24 dev eth0
+	ns ${P}ap "$IP" route add default via 10.20.0.1
 }
 
 down() {
