@@ -2,7 +2,7 @@
 # demo.sh: the tutorial's labs, run in the test VM by `make demo`, printed the
 # way a reader types and sees them. Topology: e2e/lab/lab.sh. The director's
 # ipvsadm is LAB_IPVSADM (default: ours, /host/ipvsadm); arp-prep is always
-# ours. Any failing step ends the demo with a non-zero status; at the end it
+# ours, and so are doctor and top. Any failing step ends the demo with a non-zero status; at the end it
 # sums up what it showed, each line a claim its steps checked.
 set -eu
 IPVSADM=${LAB_IPVSADM:-/host/ipvsadm}
@@ -80,7 +80,7 @@ ipvsadm_on lab-dir director -a -t 172.16.1.143:80 -r 192.168.1.11:80 -m -w 1
 ipvsadm_on lab-dir director -a -t 172.16.1.143:80 -r 192.168.1.12:80 -m -w 2
 ipvsadm_on lab-dir director -L -n
 say "ipvsadm doctor: every check of the NAT lab passes (it has had no traffic yet)"
-ipvsadm_on lab-dir director doctor
+on lab-dir director "$OURS" doctor
 say "break it as labs break: rs2 loses its default route, so its replies bypass the director"
 on lab-rs2 rs2 /sbin/ip route del default
 # get_some VIP N: as get, but a request may go unanswered (2 s each).
@@ -160,7 +160,7 @@ else
 fi
 proved "DR: arp-prep keeps the real servers silent on ARP for the VIP; the director alone answers"
 say "ipvsadm doctor --probe: the director asks who answers ARP for the VIP and connects to each real server"
-ipvsadm_on lab-dir director doctor --probe
+on lab-dir director "$OURS" doctor --probe
 proved "doctor --probe: the DR lab passes every check, ARP and TCP probes included"
 settle
 say "DR: only the client's packets pass the director (OutPkts stay 0)"
