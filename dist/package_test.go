@@ -390,6 +390,13 @@ func TestDebControl(t *testing.T) {
 	if m := mustRun(t, "dpkg-deb", "-f", deb, "Maintainer"); !strings.Contains(m, "<") {
 		t.Errorf("Maintainer %q has no address", m)
 	}
+	// apt show and the package managers' search tell what it adds.
+	desc := mustRun(t, "dpkg-deb", "-f", deb, "Description")
+	for _, w := range []string{`"ipvsadm doctor"`, `"ipvsadm top"`, `"ipvsadm arp-prep"`, `"ipvsadm apply"`} {
+		if !strings.Contains(desc, w) {
+			t.Errorf("Description does not name %s:\n%s", w, desc)
+		}
+	}
 	ctl := t.TempDir()
 	mustRun(t, "dpkg-deb", "-e", deb, ctl)
 	var names []string

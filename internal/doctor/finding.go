@@ -27,7 +27,7 @@ func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 type Finding struct {
 	Status Status `json:"status"`
 	// Check names the check, stable for scripts: "vip-local",
-	// "nat-replies", ... (the list is in README.md).
+	// "nat-replies", ... (the list is in docs/doctor.md).
 	Check string `json:"check"`
 	// Service and Server say what was checked, as -L -n prints them
 	// ("TCP 172.16.1.143:80", "FWM 7"; "192.168.1.12:80"); empty for a

@@ -17,7 +17,7 @@ import (
 // (host, port_name) are present only without -n and only when they resolve.
 // The view options that pick table columns (--stats, --rate, --thresholds,
 // --persistent-conn, --tun-info, --exact) do not change the document: every
-// field is always there. The schema is documented in README.md.
+// field is always there. The schema is documented in docs/json.md.
 
 // jsonTable is -L [--stats|--rate|...] [-t VIP]: the services and their
 // real servers.

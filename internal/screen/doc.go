@@ -6,7 +6,7 @@
 // It writes ECMA-48 (ANSI) sequences itself instead of using a terminal
 // UI library: every library measured (tcell) costs every ipvsadm call its
 // package initialisation, 0.5 MiB of peak RSS and a third more start-up
-// time in the VM (README, Performance); these sequences are understood by
+// time in the VM (docs/performance.md); these sequences are understood by
 // every terminal still in use (xterm and its kind, VTE, tmux, screen, the
 // Linux console).
 package screen
