@@ -244,9 +244,9 @@ func decodeService(b []byte, s *Service) error {
 		s.Address = getAddr(s.Family, addr)
 	}
 	if s.Family == AFInet6 {
-		s.Netmask = getU32(netmask)
+		s.Netmask = Netmask(getU32(netmask))
 	} else {
-		s.Netmask = getBE32(netmask)
+		s.Netmask = Netmask(getBE32(netmask))
 	}
 	if stats64 != nil {
 		decodeStats(stats64, &s.Stats)
@@ -396,7 +396,7 @@ func decodeInfo(b []byte, in *Info) error {
 	for a.next() {
 		switch a.typ {
 		case infoAttrVersion:
-			in.Version = getU32(a.data)
+			in.Version = Version(getU32(a.data))
 			n++
 		case infoAttrConnTabSize:
 			in.ConnTabSize = getU32(a.data)

@@ -125,7 +125,7 @@ func (e *encoder) service(s *Service) {
 	e.b = binary.NativeEndian.AppendUint32(e.b, s.Flags)
 	e.b = binary.NativeEndian.AppendUint32(e.b, ^uint32(0))
 	e.u32(svcAttrTimeout, s.Timeout)
-	e.netmask(svcAttrNetmask, s.Family, s.Netmask)
+	e.netmask(svcAttrNetmask, s.Family, uint32(s.Netmask))
 	e.end(n)
 }
 

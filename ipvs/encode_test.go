@@ -65,9 +65,9 @@ func svcAttrs(s Service) func(ae *netlink.AttributeEncoder) {
 		ae.Bytes(svcAttrFlags, flags(s.Flags))
 		ae.Uint32(svcAttrTimeout, s.Timeout)
 		if s.Family == AFInet6 {
-			ae.Uint32(svcAttrNetmask, s.Netmask)
+			ae.Uint32(svcAttrNetmask, uint32(s.Netmask))
 		} else {
-			ae.Bytes(svcAttrNetmask, be32(s.Netmask))
+			ae.Bytes(svcAttrNetmask, be32(uint32(s.Netmask)))
 		}
 	}
 }

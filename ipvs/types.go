@@ -267,10 +267,9 @@ type Service struct {
 	Scheduler string
 	Flags     uint32 // Svc* flags
 	Timeout   uint32 // persistence timeout, seconds
-	// Netmask is the persistence netmask. IPv4: the mask with its first
-	// octet in the high byte (255.255.255.0 is 0xffffff00; ipvsadm's
-	// default is 0xffffffff). IPv6: the prefix length (default 128).
-	Netmask uint32
+	// Netmask is the persistence netmask (HostMask4 or HostMask6 by
+	// default).
+	Netmask Netmask
 	PEName  string // persistence engine, e.g. "sip"
 	Stats   Stats
 }
@@ -298,7 +297,7 @@ func (d *Destination) FwdMethod() ForwardMethod { return ForwardMethod(d.ConnFla
 
 // Info is what GET_INFO reports.
 type Info struct {
-	Version     uint32 // (major<<16)|(minor<<8)|patch
+	Version     Version
 	ConnTabSize uint32
 }
 

@@ -28,15 +28,13 @@ type Info struct {
 // Kernel is the kernel's IPVS as version found it.
 type Kernel struct {
 	Available   bool
-	Version     uint32 // GET_INFO's 0x00XXYYZZ
+	Version     ipvs.Version
 	ConnTabSize uint32
 	Reason      string // why not available, a few words
 }
 
 // VersionString is the IPVS version as X.Y.Z.
-func (k Kernel) VersionString() string {
-	return fmt.Sprintf("%d.%d.%d", k.Version>>16&0xff, k.Version>>8&0xff, k.Version&0xff)
-}
+func (k Kernel) VersionString() string { return k.Version.String() }
 
 func (k Kernel) String() string {
 	if !k.Available {

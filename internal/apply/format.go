@@ -143,33 +143,13 @@ func addrPort(a netip.Addr, port uint16) string {
 
 // netmask is -M's argument, or false for a single host.
 func netmask(s *ipvs.Service) (string, bool) {
-	if s.Family == ipvs.AFInet6 {
-		if s.Netmask == 128 {
-			return "", false
-		}
-		return strconv.FormatUint(uint64(s.Netmask), 10), true
-	}
-	if s.Netmask == 0xffffffff {
+	if s.Netmask.IsHost(s.Family) {
 		return "", false
 	}
-	m := s.Netmask
-	return netip.AddrFrom4([4]byte{byte(m >> 24), byte(m >> 16), byte(m >> 8), byte(m)}).String(), true
+	return s.Netmask.Format(s.Family), true
 }
 
 // schedFlags is -b's argument for the service's scheduler flags.
 func schedFlags(s *ipvs.Service) string {
-	names := [3]string{"flag-1", "flag-2", "flag-3"}
-	switch s.Scheduler {
-	case "sh":
-		names = [3]string{"sh-fallback", "sh-port", ""}
-	case "mh":
-		names = [3]string{"mh-fallback", "mh-port", ""}
-	}
-	var out []string
-	for i, bit := range [3]uint32{ipvs.SvcSchedFlag1, ipvs.SvcSchedFlag2, ipvs.SvcSchedFlag3} {
-		if s.Flags&bit != 0 && names[i] != "" {
-			out = append(out, names[i])
-		}
-	}
-	return strings.Join(out, ",")
+	return string(ipvs.AppendSchedFlags(nil, s.Scheduler, s.Flags))
 }

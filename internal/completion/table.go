@@ -253,7 +253,16 @@ var (
 	PersistenceEngines = []string{"sip"}
 	TunnelTypes        = []string{ipvs.TunIPIP.String(), ipvs.TunGUE.String(), ipvs.TunGRE.String()}
 	DaemonStates       = []string{ipvs.StateMaster.String(), ipvs.StateBackup.String()}
-	SchedFlagNames     = []string{"flag-1", "flag-2", "flag-3", "sh-fallback", "sh-port", "mh-fallback", "mh-port"}
+	SchedFlagNames     = schedFlagNames()
 	Shells             = []string{"bash", "zsh"}
 	TopSortKeys        = top.SortKeys()
 )
+
+// schedFlagNames is every name -b takes, as the ipvs package lists them.
+func schedFlagNames() []string {
+	var out []string
+	for _, f := range ipvs.SchedFlags {
+		out = append(out, f.Name)
+	}
+	return out
+}

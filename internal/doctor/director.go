@@ -80,7 +80,7 @@ func checkForwarding(s *Snapshot) []Finding {
 			if d.FwdMethod() != ipvs.FwdMasq {
 				continue
 			}
-			f := destFamily(svc.Service, d)
+			f := d.AddrFamily(&svc.Service)
 			r := s.Routes[d.Address]
 			if _, ok := devs[f]; !ok {
 				devs[f] = nil
@@ -439,7 +439,7 @@ func checkNeighbour(s *Snapshot, svc Service, d ipvs.Destination, r Route) (Find
 // server. For UDP only the counters tell, and some UDP services never
 // answer: there it is a warning.
 func checkNATReplies(s *Snapshot, svc Service, d ipvs.Destination, r Route) []Finding {
-	if v := s.Sysctls[forwardingKey(destFamily(svc.Service, d))]; v == "0" {
+	if v := s.Sysctls[forwardingKey(d.AddrFamily(&svc.Service))]; v == "0" {
 		return nil // the forwarding finding says why replies are lost
 	}
 	f := Finding{Check: "nat-replies", Service: serviceName(svc.Service), Server: destName(d)}

@@ -107,7 +107,7 @@ func gatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snap
 				continue
 			}
 			ver := "ipv4"
-			if destFamily(svc.Service, d) == ipvs.AFInet6 {
+			if d.AddrFamily(&svc.Service) == ipvs.AFInet6 {
 				ver = "ipv6"
 				readSysctl(sysctl.Key{"net", "ipv6", "conf", "all", "forwarding"})
 			} else {

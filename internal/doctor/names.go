@@ -98,12 +98,3 @@ func sortServices(svcs []Service) {
 		})
 	}
 }
-
-// destFamily is the address family of d, which may differ from its
-// service's (a tunnelled IPv6 server of an IPv4 service).
-func destFamily(s ipvs.Service, d ipvs.Destination) ipvs.Family {
-	if d.Family != 0 {
-		return d.Family
-	}
-	return s.Family
-}

@@ -109,7 +109,7 @@ type parseState struct {
 func (st *parseState) init() {
 	st.req.Dest.Weight = 1
 	st.req.Dest.ConnFlags = uint32(ipvs.FwdDirect)
-	st.req.Service.Netmask = 0xffffffff
+	st.req.Service.Netmask = ipvs.HostMask4
 }
 
 func truncate(s string, n int) string {
@@ -246,7 +246,7 @@ func (st *parseState) option(p *popt, c int, arg string, hasArg bool) *Exit {
 		}
 		svc.Family, svc.Address = a.family, a.addr
 		if a.family == ipvs.AFInet6 {
-			svc.Netmask = 128
+			svc.Netmask = ipvs.HostMask6
 		}
 		if a.hasPort {
 			svc.Port = a.port
@@ -272,9 +272,9 @@ func (st *parseState) option(p *popt, c int, arg string, hasArg bool) *Exit {
 			if !ok {
 				return failf("illegal virtual server persistent mask specified")
 			}
-			svc.Netmask = m
+			svc.Netmask = ipvs.Netmask(m)
 		} else {
-			svc.Netmask = uint32(cAtoi(arg))
+			svc.Netmask = ipvs.Netmask(cAtoi(arg))
 			if svc.Netmask < 1 || svc.Netmask > 128 {
 				return failf("illegal ipv6 netmask specified")
 			}
@@ -333,7 +333,7 @@ func (st *parseState) option(p *popt, c int, arg string, hasArg bool) *Exit {
 		if svc.FWMark == 0 {
 			return failf("-6 used before -f\n")
 		}
-		svc.Family, svc.Netmask = ipvs.AFInet6, 128
+		svc.Family, svc.Netmask = ipvs.AFInet6, ipvs.HostMask6
 	case 'o':
 		svc.Flags |= ipvs.SvcOnePacket
 	case tagPE:
@@ -574,28 +574,14 @@ func parseSchedFlags(sched, arg string) (uint32, *Exit) {
 		return 0, &Exit{Status: StatusSegfault}
 	}
 	for _, w := range words {
-		var need string
-		switch w {
-		case "flag-1":
-			flags |= ipvs.SvcSchedFlag1
-		case "flag-2":
-			flags |= ipvs.SvcSchedFlag2
-		case "flag-3":
-			flags |= ipvs.SvcSchedFlag3
-		case "sh-fallback":
-			flags, need = flags|ipvs.SvcSchedFlag1, "sh"
-		case "sh-port":
-			flags, need = flags|ipvs.SvcSchedFlag2, "sh"
-		case "mh-fallback":
-			flags, need = flags|ipvs.SvcSchedFlag1, "mh"
-		case "mh-port":
-			flags, need = flags|ipvs.SvcSchedFlag2, "mh"
-		default:
+		f, ok := ipvs.ParseSchedFlag(w)
+		if !ok {
 			return 0, failf("invalid scheduler flag `%s'", w)
 		}
-		if need != "" && sched != need {
+		if f.Sched != "" && sched != f.Sched {
 			return 0, failf("incompatible scheduler flag `%s'", w)
 		}
+		flags |= f.Bit
 	}
 	return flags, nil
 }

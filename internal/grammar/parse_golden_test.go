@@ -403,10 +403,10 @@ func parseSaved(t *testing.T, state string) ([]ipvs.Service, []savedDest) {
 				m := arg()
 				if a, err := netip.ParseAddr(m); err == nil {
 					b := a.As4()
-					s.Netmask = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+					s.Netmask = ipvs.Netmask(uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]))
 				} else {
 					v, _ := strconv.ParseUint(m, 10, 32)
-					s.Netmask = uint32(v)
+					s.Netmask = ipvs.Netmask(v)
 				}
 			case "-b":
 				for _, fl := range strings.Split(arg(), ",") {

@@ -48,14 +48,11 @@ func AppendServiceName(b []byte, s *ipvs.Service, numeric bool, n Namer) []byte 
 
 // AppendDestName is d's "addr:port" as the table's "->" lines show it.
 func AppendDestName(b []byte, s *ipvs.Service, d *ipvs.Destination, numeric bool, n Namer) []byte {
-	return appendAddrPort(b, destFamily(s, d), d.Address, d.Port, s.Protocol, numericFormat(numeric), n)
+	return appendAddrPort(b, d.AddrFamily(s), d.Address, d.Port, s.Protocol, numericFormat(numeric), n)
 }
 
 // AppendNtop is a as the table prints it numerically.
 func AppendNtop(b []byte, af ipvs.Family, a netip.Addr) []byte { return appendNtop(b, af, a) }
-
-// VersionString is the kernel's IPVS version as -L's header has it: "1.2.1".
-func VersionString(v uint32) string { return string(appendVersion(nil, v)) }
 
 // ServiceDests is a virtual service and its real servers.
 type ServiceDests struct {

@@ -18,19 +18,10 @@ const na = "n/a"
 // appendHeader is list_all's first line, from GET_INFO.
 func appendHeader(b []byte, info ipvs.Info) []byte {
 	b = append(b, "IP Virtual Server version "...)
-	b = appendVersion(b, info.Version)
+	b = info.Version.Append(b)
 	b = append(b, " (size="...)
 	b = strconv.AppendInt(b, int64(int32(info.ConnTabSize)), 10)
 	return append(b, ")\n"...)
-}
-
-// appendVersion is an IPVS version (GET_INFO's 0x00XXYYZZ) as X.Y.Z.
-func appendVersion(b []byte, v uint32) []byte {
-	b = strconv.AppendUint(b, uint64(v>>16&0xff), 10)
-	b = append(b, '.')
-	b = strconv.AppendUint(b, uint64(v>>8&0xff), 10)
-	b = append(b, '.')
-	return strconv.AppendUint(b, uint64(v&0xff), 10)
 }
 
 // appendTitle is the column heading of a service list (none for -S).
@@ -146,7 +137,7 @@ func appendServiceLine(b []byte, s *ipvs.Service, name []byte, f grammar.Format)
 		}
 		if s.Flags&schedFlags != 0 {
 			b = append(b, " -b "...)
-			b = appendSchedFlags(b, s)
+			b = ipvs.AppendSchedFlags(b, s.Scheduler, s.Flags)
 		}
 	case f&grammar.FmtStats != 0:
 		b = padRightBytes(b, name, 33)
@@ -164,7 +155,7 @@ func appendServiceLine(b []byte, s *ipvs.Service, name []byte, f grammar.Format)
 		b = append(b, s.Scheduler...)
 		if s.Flags&schedFlags != 0 {
 			b = append(b, " ("...)
-			b = appendSchedFlags(b, s)
+			b = ipvs.AppendSchedFlags(b, s.Scheduler, s.Flags)
 			b = append(b, ')')
 		}
 		if s.Flags&ipvs.SvcPersistent != 0 {
@@ -185,60 +176,17 @@ func appendServiceLine(b []byte, s *ipvs.Service, name []byte, f grammar.Format)
 
 // appendMask adds the persistence granularity when it is not a single host.
 func appendMask(b []byte, s *ipvs.Service, label string) []byte {
-	switch s.Family {
-	case ipvs.AFInet:
-		if s.Netmask != 0xffffffff {
-			b = append(b, label...)
-			m := s.Netmask
-			b = netip.AddrFrom4([4]byte{byte(m >> 24), byte(m >> 16), byte(m >> 8), byte(m)}).AppendTo(b)
-		}
-	case ipvs.AFInet6:
-		if s.Netmask != 128 {
-			b = append(b, label...)
-			b = strconv.AppendInt(b, int64(int32(s.Netmask)), 10)
-		}
+	if (s.Family == ipvs.AFInet || s.Family == ipvs.AFInet6) && !s.Netmask.IsHost(s.Family) {
+		b = append(b, label...)
+		b = s.Netmask.Append(b, s.Family)
 	}
 	return b
-}
-
-// appendSchedFlags names the scheduler flags set on s, comma separated.
-func appendSchedFlags(b []byte, s *ipvs.Service) []byte {
-	var names [3]string
-	switch s.Scheduler {
-	case "sh":
-		names = [3]string{"sh-fallback", "sh-port", ""}
-	case "mh":
-		names = [3]string{"mh-fallback", "mh-port", ""}
-	default:
-		names = [3]string{"flag-1", "flag-2", "flag-3"}
-	}
-	first := true
-	for i, bit := range [3]uint32{ipvs.SvcSchedFlag1, ipvs.SvcSchedFlag2, ipvs.SvcSchedFlag3} {
-		if s.Flags&bit == 0 || names[i] == "" {
-			continue
-		}
-		if !first {
-			b = append(b, ',')
-		}
-		b = append(b, names[i]...)
-		first = false
-	}
-	return b
-}
-
-// destFamily is the destination's address family: its own when the kernel
-// reports one, else the service's.
-func destFamily(s *ipvs.Service, d *ipvs.Destination) ipvs.Family {
-	if d.Family != 0 {
-		return d.Family
-	}
-	return s.Family
 }
 
 // appendDestLine is one destination line of service s (newline included);
 // svcName is what appendServiceName gave for s, used by rules.
 func appendDestLine(b []byte, s *ipvs.Service, svcName []byte, d *ipvs.Destination, f grammar.Format, n Namer) []byte {
-	af := destFamily(s, d)
+	af := d.AddrFamily(s)
 	if f&grammar.FmtRule != 0 {
 		b = append(b, "-a "...)
 		b = append(b, svcName...)

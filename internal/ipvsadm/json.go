@@ -196,7 +196,7 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
 			sortServices(svcs)
 		}
 	}
-	t := &jsonTable{Version: string(appendVersion(nil, r.info.Version)), ConnTableSize: r.info.ConnTabSize,
+	t := &jsonTable{Version: r.info.Version.String(), ConnTableSize: r.info.ConnTabSize,
 		Services: make([]jsonService, 0, len(svcs))}
 	for i := range svcs {
 		dests, err := ipvs.Destinations(r.api, svcs[i])
@@ -236,20 +236,17 @@ func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Forma
 		j.Host, j.PortName = jsonNames(s.Family, s.Address, s.Port, s.Protocol, f, n)
 	}
 	if s.Flags&schedFlags != 0 {
-		for _, name := range splitComma(appendSchedFlags(nil, s)) {
-			j.SchedFlags = append(j.SchedFlags, name)
-		}
+		j.SchedFlags = append(j.SchedFlags, ipvs.SchedFlagNames(s.Scheduler, s.Flags)...)
 	}
 	if j.Persistent {
 		j.Timeout = s.Timeout
 	}
 	switch s.Family {
 	case ipvs.AFInet:
-		m := s.Netmask
-		j.Netmask = netip.AddrFrom4([4]byte{byte(m >> 24), byte(m >> 16), byte(m >> 8), byte(m)}).String()
-		j.PrefixLength = ones32(m)
+		j.Netmask = s.Netmask.Format(s.Family)
+		j.PrefixLength = s.Netmask.Ones(s.Family)
 	case ipvs.AFInet6:
-		j.PrefixLength = int(s.Netmask)
+		j.PrefixLength = s.Netmask.Ones(s.Family)
 	}
 	for i := range dests {
 		j.Destinations = append(j.Destinations, buildJSONDest(s, &dests[i], f, n))
@@ -258,7 +255,7 @@ func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Forma
 }
 
 func buildJSONDest(s *ipvs.Service, d *ipvs.Destination, f grammar.Format, n Namer) jsonDest {
-	af := destFamily(s, d)
+	af := d.AddrFamily(s)
 	j := jsonDest{
 		Family:          af.String(),
 		Address:         string(appendNtop(nil, af, d.Address)),
@@ -311,28 +308,6 @@ func statsOf(s *ipvs.Stats) jsonStats {
 
 func rateOf(s *ipvs.Stats) jsonRate {
 	return jsonRate{s.CPS, s.InPPS, s.OutPPS, s.InBPS, s.OutBPS}
-}
-
-func ones32(m uint32) int {
-	n := 0
-	for ; m&0x80000000 != 0; m <<= 1 {
-		n++
-	}
-	return n
-}
-
-func splitComma(b []byte) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(b); i++ {
-		if i == len(b) || b[i] == ',' {
-			if i > start {
-				out = append(out, string(b[start:i]))
-			}
-			start = i + 1
-		}
-	}
-	return out
 }
 
 func buildJSONDaemons(ds []ipvs.Daemon) jsonDaemons {

@@ -56,7 +56,7 @@ type svcRec struct {
 	fwmark    uint32
 	flags     uint32
 	timeout   uint32
-	netmask   uint32
+	netmask   ipvs.Netmask
 }
 
 const svcChunk = 256

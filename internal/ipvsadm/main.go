@@ -107,6 +107,6 @@ func (r *runner) checkVersion() {
 		_ = r.out.Flush()
 	}
 	_, _ = io.WriteString(r.errw, "Warning: IPVS version mismatch: \n"+
-		"  Kernel compiled with IPVS version "+string(appendVersion(nil, v))+"\n"+
+		"  Kernel compiled with IPVS version "+v.String()+"\n"+
 		"  ipvsadm v1.31  requires minimum IPVS version 1.1.4\n\n")
 }

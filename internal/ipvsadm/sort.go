@@ -58,7 +58,7 @@ func cmpServices(a, b *ipvs.Service) int {
 
 // cmpDests orders the destinations of service s.
 func cmpDests(s *ipvs.Service, a, b *ipvs.Destination) int {
-	if r := cmpAddr(destFamily(s, a), unionBytes(a.Address), unionBytes(b.Address)); r != 0 {
+	if r := cmpAddr(a.AddrFamily(s), unionBytes(a.Address), unionBytes(b.Address)); r != 0 {
 		return r
 	}
 	return int(a.Port) - int(b.Port)

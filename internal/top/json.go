@@ -78,7 +78,7 @@ func JSON(t *Table, v *View) []byte {
 	f := jsonFrame{
 		Time:          t.Time.Format("2006-01-02T15:04:05.000Z07:00"),
 		Interval:      round3(t.Elapsed.Seconds()),
-		Version:       ipvsadm.VersionString(t.Info.Version),
+		Version:       t.Info.Version.String(),
 		ConnTableSize: t.Info.ConnTabSize,
 		Services:      []jsonService{},
 	}

@@ -260,7 +260,7 @@ func (v *View) title(t *Table) string {
 	b.WriteString(" - every ")
 	b.WriteString(seconds(v.Interval.Seconds()))
 	b.WriteString(" - IPVS ")
-	b.WriteString(ipvsadm.VersionString(t.Info.Version))
+	b.WriteString(t.Info.Version.String())
 	b.WriteString(" - sort: ")
 	b.WriteString(v.Sort.String())
 	return b.String()
