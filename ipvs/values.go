@@ -146,3 +146,17 @@ func (d *Destination) AddrFamily(svc *Service) Family {
 	}
 	return svc.Family
 }
+
+// InetUnion lays a out as the kernel's union nf_inet_addr: an IPv4
+// address in the first four bytes, an IPv6 one in all sixteen.
+func InetUnion(a netip.Addr) [16]byte {
+	var u [16]byte
+	switch {
+	case a.Is4():
+		v := a.As4()
+		copy(u[:], v[:])
+	case a.Is6():
+		u = a.As16()
+	}
+	return u
+}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
+	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -60,7 +60,7 @@ func readProblem(what string, err error) Finding {
 // every real server. An error is the kernel's, for the caller to word as
 // -L does.
 func readServices(api ipvs.API, k *ipvs.Service) ([]Service, error) {
-	out, err := ipvsadm.ReadTable(api, k)
+	out, err := table.Read(api, k)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,8 @@ import (
 	"net/netip"
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/kmod"
+	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -68,7 +68,7 @@ func (s *Snapshot) neighboursOf(a netip.Addr) []Neighbour {
 }
 
 // Service is a virtual service and its real servers.
-type Service = ipvsadm.ServiceDests
+type Service = table.ServiceDests
 
 // Conn is one entry of /proc/net/ip_vs_conn.
 type Conn struct {

@@ -382,23 +382,9 @@ func appendAddrPort(b []byte, af ipvs.Family, a netip.Addr, port uint16, proto i
 	return b
 }
 
-// unionBytes lays a out as the kernel's union nf_inet_addr: an IPv4
-// address in the first four bytes, the rest zero.
-func unionBytes(a netip.Addr) [16]byte {
-	var u [16]byte
-	switch {
-	case a.Is4():
-		v := a.As4()
-		copy(u[:], v[:])
-	case a.Is6():
-		u = a.As16()
-	}
-	return u
-}
-
 // unionAddr is a read as an address of family af.
 func unionAddr(af ipvs.Family, a netip.Addr) netip.Addr {
-	u := unionBytes(a)
+	u := ipvs.InetUnion(a)
 	if af == ipvs.AFInet6 {
 		return netip.AddrFrom16(u)
 	}
@@ -408,7 +394,7 @@ func unionAddr(af ipvs.Family, a netip.Addr) netip.Addr {
 // appendNtop is inet_ntop(3) of a as family af, glibc's text exactly
 // (which differs from Go's for some IPv4-compatible IPv6 addresses).
 func appendNtop(b []byte, af ipvs.Family, a netip.Addr) []byte {
-	u := unionBytes(a)
+	u := ipvs.InetUnion(a)
 	switch af {
 	case ipvs.AFInet:
 		return netip.AddrFrom4([4]byte(u[:4])).AppendTo(b)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -179,7 +180,7 @@ func TestSortQuirks(t *testing.T) {
 	// the order then follows glibc's merge sort: [100] merged with the
 	// sorted [200, 1] (200 "<" 1), and 100 "<" 200.
 	s := []ipvs.Service{svc("100.0.0.1"), svc("200.0.0.1"), svc("1.0.0.1")}
-	sortServices(s)
+	table.SortServices(s)
 	got := []string{s[0].Address.String(), s[1].Address.String(), s[2].Address.String()}
 	if want := "100.0.0.1 200.0.0.1 1.0.0.1"; strings.Join(got, " ") != want {
 		t.Errorf("order %v, want %s", got, want)
@@ -187,7 +188,7 @@ func TestSortQuirks(t *testing.T) {
 	// Marks past 2^31 sort first; fwmark services after the others.
 	s = []ipvs.Service{{Family: ipvs.AFInet, FWMark: 1}, svc("10.0.0.1"), {Family: ipvs.AFInet, FWMark: 3000000000},
 		{Family: ipvs.AFInet6, Protocol: ipvs.TCP, Address: mustAddr("::1"), Port: 80}, {Family: ipvs.AFInet, Protocol: ipvs.UDP, Address: mustAddr("10.0.0.1"), Port: 53}}
-	sortServices(s)
+	table.SortServices(s)
 	var names []string
 	for i := range s {
 		names = append(names, string(appendServiceName(nil, &s[i], grammar.FmtNumeric, nil)))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -193,7 +194,7 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
 			return nil, r.kernelFail(opGetServices, err, 1)
 		}
 		if f&grammar.FmtNoSort == 0 {
-			sortServices(svcs)
+			table.SortServices(svcs)
 		}
 	}
 	t := &jsonTable{Version: r.info.Version.String(), ConnTableSize: r.info.ConnTabSize,
@@ -204,7 +205,7 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
 			return nil, r.kernelFail(opGetDests, err, 1)
 		}
 		if f&grammar.FmtNoSort == 0 {
-			sortDests(&svcs[i], dests)
+			table.SortDests(&svcs[i], dests)
 		}
 		t.Services = append(t.Services, buildJSONService(&svcs[i], dests, f, r.names))
 	}

@@ -155,7 +155,7 @@ func (r *runner) printService(s *ipvs.Service, f grammar.Format) error {
 	r.buf = appendServiceLine(r.buf[:0], s, r.name, f)
 	r.write(r.buf)
 	if f&grammar.FmtNoSort == 0 {
-		r.dsort.sort(s, dests)
+		r.dsort.Sort(s, dests)
 	}
 	for i := range dests {
 		r.buf = appendDestLine(r.buf[:0], s, r.name, &dests[i], f, r.names)

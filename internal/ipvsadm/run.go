@@ -7,6 +7,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -38,7 +39,7 @@ type runner struct {
 	buf   []byte // one output line
 	name  []byte // current service name
 	conn  conntab.Fields
-	dsort destSorter
+	dsort table.DestSorter
 	// dests and addDest are reused by every service of a list.
 	dests   []ipvs.Destination
 	addDest func(*ipvs.Destination) error

@@ -3,7 +3,7 @@ package top
 import (
 	"time"
 
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -16,17 +16,17 @@ type Snapshot struct {
 }
 
 // Service is a virtual service and its real servers.
-type Service = ipvsadm.ServiceDests
+type Service = table.ServiceDests
 
 // Take reads the table, every service or only key, into -L's order. A
 // service deleted between the dump and its real servers' dump is left
 // out; key itself gone is the kernel's error, as -L -t VIP:port would
 // have it.
 func Take(api ipvs.API, key *ipvs.Service, now time.Time) (Snapshot, error) {
-	svcs, err := ipvsadm.ReadTable(api, key)
+	svcs, err := table.Read(api, key)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	ipvsadm.SortTable(svcs)
+	table.Sort(svcs)
 	return Snapshot{Time: now, Info: api.Info(), Services: svcs}, nil
 }
