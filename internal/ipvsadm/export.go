@@ -4,19 +4,12 @@ import (
 	"net/netip"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/jsonschema"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
 // What the additions that show the table as -L does (ipvsadm top) take
 // from it: -L's names, order and JSON objects, so that both always agree.
-
-// JSONService is one service of `-L --json`, JSONDest one of its real
-// servers.
-type (
-	JSONService = jsonService
-	JSONDest    = jsonDest
-	JSONStats   = jsonStats
-)
 
 func numericFormat(numeric bool) grammar.Format {
 	if numeric {
@@ -26,17 +19,17 @@ func numericFormat(numeric bool) grammar.Format {
 }
 
 // BuildJSONService is s as `-L --json` shows it, without its real servers.
-func BuildJSONService(s *ipvs.Service, numeric bool, n Namer) JSONService {
+func BuildJSONService(s *ipvs.Service, numeric bool, n Namer) jsonschema.Service {
 	return buildJSONService(s, nil, numericFormat(numeric), n)
 }
 
 // BuildJSONDest is d, a real server of s, as `-L --json` shows it.
-func BuildJSONDest(s *ipvs.Service, d *ipvs.Destination, numeric bool, n Namer) JSONDest {
+func BuildJSONDest(s *ipvs.Service, d *ipvs.Destination, numeric bool, n Namer) jsonschema.Dest {
 	return buildJSONDest(s, d, numericFormat(numeric), n)
 }
 
 // StatsOf is a counter set as `-L --json` shows it.
-func StatsOf(s *ipvs.Stats) JSONStats { return statsOf(s) }
+func StatsOf(s *ipvs.Stats) jsonschema.Stats { return statsOf(s) }
 
 // AppendServiceName is the service as the table shows it: "TCP  vip:port"
 // (names unless numeric) or "FWM  mark".

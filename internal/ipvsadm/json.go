@@ -8,6 +8,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/jsonschema"
 	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -19,126 +20,6 @@ import (
 // The view options that pick table columns (--stats, --rate, --thresholds,
 // --persistent-conn, --tun-info, --exact) do not change the document: every
 // field is always there. The schema is documented in docs/json.md.
-
-// jsonTable is -L [--stats|--rate|...] [-t VIP]: the services and their
-// real servers.
-type jsonTable struct {
-	Version       string        `json:"version"` // IPVS version, "1.2.1"
-	ConnTableSize uint32        `json:"conn_table_size"`
-	Services      []jsonService `json:"services"`
-}
-
-type jsonService struct {
-	Family   string `json:"family"`             // "inet" or "inet6"
-	Protocol string `json:"protocol,omitempty"` // TCP, UDP, SCTP; none for fwmark services
-	Address  string `json:"address,omitempty"`  // numeric; none for fwmark services
-	Host     string `json:"host,omitempty"`
-	Port     *int   `json:"port,omitempty"` // none for fwmark services
-	PortName string `json:"port_name,omitempty"`
-	FWMark   uint32 `json:"fwmark,omitempty"`
-
-	Scheduler  string   `json:"scheduler"`
-	SchedFlags []string `json:"sched_flags"`
-	Flags      uint32   `json:"flags"` // raw IP_VS_SVC_F_* bits
-	Persistent bool     `json:"persistent"`
-	// Timeout is the persistence timeout in seconds (0 when not persistent).
-	Timeout      uint32 `json:"persistent_timeout"`
-	Netmask      string `json:"netmask,omitempty"` // IPv4 persistence mask
-	PrefixLength int    `json:"prefix_length"`     // the mask as a prefix length
-	OnePacket    bool   `json:"one_packet"`
-	PE           string `json:"pe,omitempty"`
-
-	Stats        jsonStats  `json:"stats"`
-	Rate         jsonRate   `json:"rate"`
-	Destinations []jsonDest `json:"destinations"`
-}
-
-type jsonDest struct {
-	Family   string `json:"family"`
-	Address  string `json:"address"`
-	Host     string `json:"host,omitempty"`
-	Port     int    `json:"port"`
-	PortName string `json:"port_name,omitempty"`
-	// Forward is the table's Forward column: Masq, Route, Tunnel, Local.
-	Forward         string      `json:"forward"`
-	Weight          int32       `json:"weight"`
-	UpperThreshold  uint32      `json:"upper_threshold"`
-	LowerThreshold  uint32      `json:"lower_threshold"`
-	ActiveConns     uint32      `json:"active_conns"`
-	InactiveConns   uint32      `json:"inactive_conns"`
-	PersistentConns uint32      `json:"persistent_conns"`
-	Tunnel          *jsonTunnel `json:"tunnel,omitempty"` // Tunnel destinations only
-	Stats           jsonStats   `json:"stats"`
-	Rate            jsonRate    `json:"rate"`
-}
-
-type jsonTunnel struct {
-	Type string `json:"type"`           // ipip, gue, gre
-	Port uint16 `json:"port,omitempty"` // gue
-	// Csum is the checksum mode of gue and gre: nocsum, csum, remcsum.
-	Csum string `json:"csum,omitempty"`
-}
-
-type jsonStats struct {
-	Conns      uint64 `json:"conns"`
-	InPackets  uint64 `json:"in_packets"`
-	OutPackets uint64 `json:"out_packets"`
-	InBytes    uint64 `json:"in_bytes"`
-	OutBytes   uint64 `json:"out_bytes"`
-}
-
-type jsonRate struct {
-	CPS    uint64 `json:"cps"`
-	InPPS  uint64 `json:"in_pps"`
-	OutPPS uint64 `json:"out_pps"`
-	InBPS  uint64 `json:"in_bps"`
-	OutBPS uint64 `json:"out_bps"`
-}
-
-type jsonTimeouts struct {
-	Timeouts struct {
-		TCP    uint32 `json:"tcp"`
-		TCPFin uint32 `json:"tcp_fin"`
-		UDP    uint32 `json:"udp"`
-	} `json:"timeouts"`
-}
-
-type jsonDaemons struct {
-	Daemons []jsonDaemon `json:"daemons"`
-}
-
-type jsonDaemon struct {
-	State          string `json:"state"` // master, backup
-	McastInterface string `json:"mcast_interface"`
-	SyncID         uint32 `json:"syncid"`
-	SyncMaxLen     uint16 `json:"sync_maxlen,omitempty"`
-	McastGroup     string `json:"mcast_group,omitempty"`
-	McastPort      uint16 `json:"mcast_port,omitempty"`
-	McastTTL       uint8  `json:"mcast_ttl,omitempty"`
-}
-
-type jsonConns struct {
-	Connections []jsonConn `json:"connections"`
-}
-
-type jsonConn struct {
-	Protocol    string       `json:"protocol"`
-	Client      jsonEndpoint `json:"client"`
-	Virtual     jsonEndpoint `json:"virtual"`
-	Destination jsonEndpoint `json:"destination"`
-	State       string       `json:"state"`
-	Expires     uint32       `json:"expires"` // seconds
-	PE          string       `json:"pe,omitempty"`
-	PEData      string       `json:"pe_data,omitempty"`
-}
-
-type jsonEndpoint struct {
-	Family   string `json:"family"`
-	Address  string `json:"address"`
-	Host     string `json:"host,omitempty"`
-	Port     int    `json:"port"`
-	PortName string `json:"port_name,omitempty"`
-}
 
 // listJSON runs a list view with --json. Nothing reaches stdout unless the
 // whole document could be built; errors are those of the table views.
@@ -155,7 +36,7 @@ func (r *runner) listJSON(req *grammar.Request) error {
 		if e != nil {
 			return exitStatus(1)
 		}
-		var d jsonTimeouts
+		var d jsonschema.TimeoutsDoc
 		d.Timeouts.TCP, d.Timeouts.TCPFin, d.Timeouts.UDP = t.TCP, t.TCPFin, t.UDP
 		doc = d
 	case opts&grammar.OptDaemon != 0:
@@ -179,7 +60,7 @@ func (r *runner) writeJSON(doc any) error {
 	return enc.Encode(doc)
 }
 
-func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
+func (r *runner) jsonServices(req *grammar.Request) (*jsonschema.Table, error) {
 	f := req.Format
 	var svcs []ipvs.Service
 	if req.Options&grammar.OptService != 0 {
@@ -197,8 +78,8 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
 			table.SortServices(svcs)
 		}
 	}
-	t := &jsonTable{Version: r.info.Version.String(), ConnTableSize: r.info.ConnTabSize,
-		Services: make([]jsonService, 0, len(svcs))}
+	t := &jsonschema.Table{Version: r.info.Version.String(), ConnTableSize: r.info.ConnTabSize,
+		Services: make([]jsonschema.Service, 0, len(svcs))}
 	for i := range svcs {
 		dests, err := ipvs.Destinations(r.api, svcs[i])
 		if err != nil {
@@ -214,9 +95,9 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonTable, error) {
 
 // buildJSONService is the pure part: one service and its (sorted) real
 // servers as the document shows them.
-func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Format, n Namer) jsonService {
+func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Format, n Namer) jsonschema.Service {
 	const schedFlags = ipvs.SvcSchedFlag1 | ipvs.SvcSchedFlag2 | ipvs.SvcSchedFlag3
-	j := jsonService{
+	j := jsonschema.Service{
 		Family:       s.Family.String(),
 		FWMark:       s.FWMark,
 		Scheduler:    s.Scheduler,
@@ -227,7 +108,7 @@ func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Forma
 		PE:           s.PEName,
 		Stats:        statsOf(&s.Stats),
 		Rate:         rateOf(&s.Stats),
-		Destinations: make([]jsonDest, 0, len(dests)),
+		Destinations: make([]jsonschema.Dest, 0, len(dests)),
 	}
 	if s.FWMark == 0 {
 		j.Protocol = s.Protocol.String()
@@ -255,9 +136,9 @@ func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Forma
 	return j
 }
 
-func buildJSONDest(s *ipvs.Service, d *ipvs.Destination, f grammar.Format, n Namer) jsonDest {
+func buildJSONDest(s *ipvs.Service, d *ipvs.Destination, f grammar.Format, n Namer) jsonschema.Dest {
 	af := d.AddrFamily(s)
-	j := jsonDest{
+	j := jsonschema.Dest{
 		Family:          af.String(),
 		Address:         string(appendNtop(nil, af, d.Address)),
 		Port:            int(d.Port),
@@ -273,7 +154,7 @@ func buildJSONDest(s *ipvs.Service, d *ipvs.Destination, f grammar.Format, n Nam
 	}
 	j.Host, j.PortName = jsonNames(af, d.Address, d.Port, s.Protocol, f, n)
 	if d.FwdMethod() == ipvs.FwdTunnel {
-		t := &jsonTunnel{}
+		t := &jsonschema.Tunnel{}
 		t.Type = d.TunType.String()
 		if d.TunType == ipvs.TunGUE {
 			t.Port = d.TunPort
@@ -303,21 +184,21 @@ func jsonNames(af ipvs.Family, a netip.Addr, port uint16, proto ipvs.Protocol, f
 	return host, portName
 }
 
-func statsOf(s *ipvs.Stats) jsonStats {
-	return jsonStats{s.Conns, s.InPkts, s.OutPkts, s.InBytes, s.OutBytes}
+func statsOf(s *ipvs.Stats) jsonschema.Stats {
+	return jsonschema.Stats{Conns: s.Conns, InPackets: s.InPkts, OutPackets: s.OutPkts, InBytes: s.InBytes, OutBytes: s.OutBytes}
 }
 
-func rateOf(s *ipvs.Stats) jsonRate {
-	return jsonRate{s.CPS, s.InPPS, s.OutPPS, s.InBPS, s.OutBPS}
+func rateOf(s *ipvs.Stats) jsonschema.Rate {
+	return jsonschema.Rate{CPS: s.CPS, InPPS: s.InPPS, OutPPS: s.OutPPS, InBPS: s.InBPS, OutBPS: s.OutBPS}
 }
 
-func buildJSONDaemons(ds []ipvs.Daemon) jsonDaemons {
-	out := jsonDaemons{Daemons: []jsonDaemon{}}
+func buildJSONDaemons(ds []ipvs.Daemon) jsonschema.Daemons {
+	out := jsonschema.Daemons{Daemons: []jsonschema.Daemon{}}
 	if len(ds) > 2 {
 		ds = ds[:2]
 	}
 	for _, d := range ds {
-		j := jsonDaemon{McastInterface: d.McastIfn, SyncID: d.SyncID, SyncMaxLen: d.SyncMaxLen,
+		j := jsonschema.Daemon{McastInterface: d.McastIfn, SyncID: d.SyncID, SyncMaxLen: d.SyncMaxLen,
 			McastPort: d.McastPort, McastTTL: d.McastTTL}
 		if j.State = d.State.String(); j.State == "" {
 			continue
@@ -330,7 +211,7 @@ func buildJSONDaemons(ds []ipvs.Daemon) jsonDaemons {
 	return out
 }
 
-func (r *runner) jsonConns(f grammar.Format) (*jsonConns, error) {
+func (r *runner) jsonConns(f grammar.Format) (*jsonschema.Conns, error) {
 	fh, err := os.Open(r.connPath)
 	if err != nil {
 		r.errorLine("cannot open file " + r.connPath)
@@ -341,13 +222,13 @@ func (r *runner) jsonConns(f grammar.Format) (*jsonConns, error) {
 }
 
 // buildJSONConns reads /proc/net/ip_vs_conn as -c does.
-func (r *runner) buildJSONConns(in *bufio.Reader, f grammar.Format) (*jsonConns, error) {
+func (r *runner) buildJSONConns(in *bufio.Reader, f grammar.Format) (*jsonschema.Conns, error) {
 	lr := conntab.NewReader(in)
 	if _, ok := lr.Next(); !ok {
 		r.errorLine("unexpected input from " + r.connPath)
 		return nil, exitStatus(1)
 	}
-	out := &jsonConns{Connections: []jsonConn{}}
+	out := &jsonschema.Conns{Connections: []jsonschema.Conn{}}
 	var c conntab.Fields
 	for {
 		line, ok := lr.Next()
@@ -362,7 +243,7 @@ func (r *runner) buildJSONConns(in *bufio.Reader, f grammar.Format) (*jsonConns,
 	}
 }
 
-func buildJSONConn(c *conntab.Fields, n int, f grammar.Format, names Namer) jsonConn {
+func buildJSONConn(c *conntab.Fields, n int, f grammar.Format, names Namer) jsonschema.Conn {
 	proto := conntab.Protocol(c.Protocol)
 	af, caddr := conntab.Addr(c.Client)
 	var vaddr netip.Addr
@@ -372,15 +253,15 @@ func buildJSONConn(c *conntab.Fields, n int, f grammar.Format, names Namer) json
 		_, vaddr = conntab.Addr(c.Virtual)
 	}
 	daf, daddr := conntab.Addr(c.Dest)
-	ep := func(af ipvs.Family, a netip.Addr, port uint16) jsonEndpoint {
-		e := jsonEndpoint{Family: af.String(), Port: int(port)}
+	ep := func(af ipvs.Family, a netip.Addr, port uint16) jsonschema.Endpoint {
+		e := jsonschema.Endpoint{Family: af.String(), Port: int(port)}
 		if a.IsValid() {
 			e.Address = string(appendNtop(nil, af, a))
 		}
 		e.Host, e.PortName = jsonNames(af, a, port, proto, f, names)
 		return e
 	}
-	j := jsonConn{
+	j := jsonschema.Conn{
 		Protocol:    c.Protocol,
 		Client:      ep(af, caddr, c.CPort),
 		Virtual:     ep(af, vaddr, c.VPort),

@@ -1,6 +1,6 @@
-// jsontable decodes an `ipvsadm --json` document with its own types (as a
-// consumer would, by the documented field names only) and lays its values
-// out as the words of the table a view prints. Tests compare those words with
+// jsontable decodes an `ipvsadm --json` document into the schema's types
+// (internal/jsonschema, which the producer fills in too; unknown fields are
+// an error) and lays its values out as the words of the table a view prints. Tests compare those words with
 // strings.Fields of the reference ipvsadm's lines, so every value of the
 // table must be in the JSON under its documented name.
 
@@ -11,117 +11,16 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/jsonschema"
 )
-
-// Doc is any --json document; only the fields of its view are set.
-type Doc struct {
-	Version       string    `json:"version"`
-	ConnTableSize *uint32   `json:"conn_table_size"`
-	Services      []Service `json:"services"`
-	Timeouts      *struct {
-		TCP    uint32 `json:"tcp"`
-		TCPFin uint32 `json:"tcp_fin"`
-		UDP    uint32 `json:"udp"`
-	} `json:"timeouts"`
-	Daemons     []Daemon `json:"daemons"`
-	Connections []Conn   `json:"connections"`
-}
-
-type Service struct {
-	Family       string   `json:"family"`
-	Protocol     string   `json:"protocol"`
-	Address      string   `json:"address"`
-	Host         string   `json:"host"`
-	Port         *int     `json:"port"`
-	PortName     string   `json:"port_name"`
-	FWMark       uint32   `json:"fwmark"`
-	Scheduler    string   `json:"scheduler"`
-	SchedFlags   []string `json:"sched_flags"`
-	Flags        uint32   `json:"flags"`
-	Persistent   bool     `json:"persistent"`
-	Timeout      uint32   `json:"persistent_timeout"`
-	Netmask      string   `json:"netmask"`
-	PrefixLength int      `json:"prefix_length"`
-	OnePacket    bool     `json:"one_packet"`
-	PE           string   `json:"pe"`
-	Stats        Stats    `json:"stats"`
-	Rate         Rate     `json:"rate"`
-	Destinations []Dest   `json:"destinations"`
-}
-
-type Dest struct {
-	Family          string `json:"family"`
-	Address         string `json:"address"`
-	Host            string `json:"host"`
-	Port            int    `json:"port"`
-	PortName        string `json:"port_name"`
-	Forward         string `json:"forward"`
-	Weight          int32  `json:"weight"`
-	UpperThreshold  uint32 `json:"upper_threshold"`
-	LowerThreshold  uint32 `json:"lower_threshold"`
-	ActiveConns     uint32 `json:"active_conns"`
-	InactiveConns   uint32 `json:"inactive_conns"`
-	PersistentConns uint32 `json:"persistent_conns"`
-	Tunnel          *struct {
-		Type string `json:"type"`
-		Port uint16 `json:"port"`
-		Csum string `json:"csum"`
-	} `json:"tunnel"`
-	Stats Stats `json:"stats"`
-	Rate  Rate  `json:"rate"`
-}
-
-type Stats struct {
-	Conns      uint64 `json:"conns"`
-	InPackets  uint64 `json:"in_packets"`
-	OutPackets uint64 `json:"out_packets"`
-	InBytes    uint64 `json:"in_bytes"`
-	OutBytes   uint64 `json:"out_bytes"`
-}
-
-type Rate struct {
-	CPS    uint64 `json:"cps"`
-	InPPS  uint64 `json:"in_pps"`
-	OutPPS uint64 `json:"out_pps"`
-	InBPS  uint64 `json:"in_bps"`
-	OutBPS uint64 `json:"out_bps"`
-}
-
-type Daemon struct {
-	State          string `json:"state"`
-	McastInterface string `json:"mcast_interface"`
-	SyncID         uint32 `json:"syncid"`
-	SyncMaxLen     uint16 `json:"sync_maxlen"`
-	McastGroup     string `json:"mcast_group"`
-	McastPort      uint16 `json:"mcast_port"`
-	McastTTL       uint8  `json:"mcast_ttl"`
-}
-
-type Conn struct {
-	Protocol    string   `json:"protocol"`
-	Client      Endpoint `json:"client"`
-	Virtual     Endpoint `json:"virtual"`
-	Destination Endpoint `json:"destination"`
-	State       string   `json:"state"`
-	Expires     uint32   `json:"expires"`
-	PE          string   `json:"pe"`
-	PEData      string   `json:"pe_data"`
-}
-
-type Endpoint struct {
-	Family   string `json:"family"`
-	Address  string `json:"address"`
-	Host     string `json:"host"`
-	Port     int    `json:"port"`
-	PortName string `json:"port_name"`
-}
 
 // Decode reads one document; it must be a single JSON value with no
 // unknown fields.
-func Decode(b []byte) (*Doc, error) {
+func Decode(b []byte) (*jsonschema.Doc, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
-	var d Doc
+	var d jsonschema.Doc
 	if err := dec.Decode(&d); err != nil {
 		return nil, err
 	}
@@ -150,7 +49,7 @@ const (
 // Words is the document laid out as the table lines of view, each line
 // as its words; numeric is -n (names are used otherwise, where the document
 // has them). Header lines are not included.
-func Words(d *Doc, v View, numeric bool) [][]string {
+func Words(d *jsonschema.Doc, v View, numeric bool) [][]string {
 	var out [][]string
 	switch v {
 	case Timeout:
@@ -217,7 +116,7 @@ func endpoint(family, addr, host string, port int, portName string, numeric bool
 	return s
 }
 
-func serviceWords(s *Service, v View, numeric bool) []string {
+func serviceWords(s *jsonschema.Service, v View, numeric bool) []string {
 	var w []string
 	if s.FWMark != 0 {
 		w = []string{"FWM", strconv.Itoa(int(int32(s.FWMark)))}
@@ -259,7 +158,7 @@ func serviceWords(s *Service, v View, numeric bool) []string {
 	return w
 }
 
-func destWords(s *Service, d *Dest, v View, numeric bool) []string {
+func destWords(s *jsonschema.Service, d *jsonschema.Dest, v View, numeric bool) []string {
 	name := endpoint(d.Family, d.Address, d.Host, d.Port, d.PortName, numeric)
 	if d.Family == "inet" && len(name) > 28 {
 		name = name[:28]

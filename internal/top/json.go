@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/jsonschema"
 )
 
 // A JSON frame takes -L --json's objects for services and real servers and
@@ -37,7 +38,7 @@ type jsonTotals struct {
 }
 
 type jsonService struct {
-	ipvsadm.JSONService
+	jsonschema.Service
 	Rate          jsonRate   `json:"rate"`
 	NewConns      uint64     `json:"new_conns"` // scheduled in the interval
 	ActiveConns   uint64     `json:"active_conns"`
@@ -47,7 +48,7 @@ type jsonService struct {
 }
 
 type jsonDest struct {
-	ipvsadm.JSONDest
+	jsonschema.Dest
 	Rate     jsonRate `json:"rate"`
 	NewConns uint64   `json:"new_conns"`
 	// ConnShare is its share of the service's new connections (null
@@ -91,8 +92,8 @@ func JSON(t *Table, v *View) []byte {
 		r := x.row
 		if r.Dest == nil {
 			f.Services = append(f.Services, jsonService{
-				JSONService: ipvsadm.BuildJSONService(r.Service, v.Numeric, v.Names),
-				Rate:        jsonRateOf(&r.Rates), NewConns: r.Conns,
+				Service: ipvsadm.BuildJSONService(r.Service, v.Numeric, v.Names),
+				Rate:    jsonRateOf(&r.Rates), NewConns: r.Conns,
 				ActiveConns: r.Active, InactiveConns: r.Inactive,
 				ConnShare:    share(r.ConnShare, r.HasConnShare),
 				Destinations: []jsonDest{},
@@ -101,8 +102,8 @@ func JSON(t *Table, v *View) []byte {
 			continue
 		}
 		cur.Destinations = append(cur.Destinations, jsonDest{
-			JSONDest: ipvsadm.BuildJSONDest(r.Service, r.Dest, v.Numeric, v.Names),
-			Rate:     jsonRateOf(&r.Rates), NewConns: r.Conns,
+			Dest: ipvsadm.BuildJSONDest(r.Service, r.Dest, v.Numeric, v.Names),
+			Rate: jsonRateOf(&r.Rates), NewConns: r.Conns,
 			ConnShare:   share(r.ConnShare, r.HasConnShare),
 			WeightShare: share(r.WeightShare, r.HasWeightShare),
 		})
