@@ -6,7 +6,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsaccess"
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -57,7 +57,7 @@ func Run(args []string, env Env) int {
 	svcs, err := readServices(api, k)
 	if err != nil {
 		// As -L -t VIP:port words it: "No such service", status 1.
-		fmt.Fprintln(env.Stderr, ipvsadm.GetServiceMessage(err))
+		fmt.Fprintln(env.Stderr, kernelmsg.GetServiceMessage(err))
 		return 1
 	}
 	snap, fs := gatherDirector(api, env.Sys, svcs, o.Probe)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -59,14 +60,14 @@ func BenchmarkFormatServiceLine(b *testing.B) {
 	var buf, name []byte
 	b.ReportAllocs()
 	for b.Loop() {
-		name = appendServiceName(name[:0], &s, grammar.FmtNumeric, nil)
+		name = show.AppendServiceName(name[:0], &s, grammar.FmtNumeric, nil)
 		buf = appendServiceLine(buf[:0], &s, name, grammar.FmtNumeric)
 	}
 }
 
 func BenchmarkFormatDestLine(b *testing.B) {
 	s, d := benchService(7), benchDest(7, 1)
-	name := appendServiceName(nil, &s, grammar.FmtNumeric, nil)
+	name := show.AppendServiceName(nil, &s, grammar.FmtNumeric, nil)
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -64,7 +65,7 @@ func appendConnTitle(b []byte, f grammar.Format) []byte {
 }
 
 // appendConnLine prints one connection; n is what conntab.Scan returned.
-func appendConnLine(b []byte, c *conntab.Fields, n int, f grammar.Format, names Namer) []byte {
+func appendConnLine(b []byte, c *conntab.Fields, n int, f grammar.Format, names show.Namer) []byte {
 	proto := conntab.Protocol(c.Protocol)
 	// The client address decides the family of client and virtual ones.
 	af, caddr := conntab.Addr(c.Client)
@@ -95,16 +96,16 @@ func appendConnLine(b []byte, c *conntab.Fields, n int, f grammar.Format, names 
 	b = padRight(b, c.State, 11)
 	b = append(b, ' ')
 	start = len(b)
-	b = appendAddrPort(b, af, caddr, c.CPort, proto, f, names)
+	b = show.AppendAddrPort(b, af, caddr, c.CPort, proto, f, names)
 	b = pad(b, start, 18)
 	b = append(b, ' ')
 	start = len(b)
-	b = appendAddrPort(b, af, vaddr, c.VPort, proto, f, names)
+	b = show.AppendAddrPort(b, af, vaddr, c.VPort, proto, f, names)
 	b = pad(b, start, 18)
 	b = append(b, ' ')
 	if f&grammar.FmtPersistentConn != 0 && n == 11 {
 		start = len(b)
-		b = appendAddrPort(b, daf, daddr, c.DPort, proto, f, names)
+		b = show.AppendAddrPort(b, daf, daddr, c.DPort, proto, f, names)
 		b = pad(b, start, 16)
 		b = append(b, ' ')
 		b = padRight(b, c.PEName, 18)
@@ -112,7 +113,7 @@ func appendConnLine(b []byte, c *conntab.Fields, n int, f grammar.Format, names 
 		b = append(b, c.PEData...)
 		return append(b, '\n')
 	}
-	b = appendAddrPort(b, daf, daddr, c.DPort, proto, f, names)
+	b = show.AppendAddrPort(b, daf, daddr, c.DPort, proto, f, names)
 	return append(b, '\n')
 }
 

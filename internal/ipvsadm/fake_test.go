@@ -9,13 +9,14 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
 // envFor is an Env over the shared fake kernel k: names from n, -L -c
 // from the file conn, command lines read with p (numeric only if nil).
 // Tests fill in the streams, or use call.
-func envFor(k *ipvstest.Kernel, n Namer, conn string, p *grammar.Parser) Env {
+func envFor(k *ipvstest.Kernel, n show.Namer, conn string, p *grammar.Parser) Env {
 	if n == nil {
 		n = netdb.Empty()
 	}

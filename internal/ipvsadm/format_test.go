@@ -3,10 +3,10 @@ package ipvsadm
 import (
 	"net/netip"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -60,7 +60,7 @@ func TestAppendNtop6(t *testing.T) {
 		{"fe80::abcd:0:0:1", "fe80::abcd:0:0:1"},
 	}
 	for _, tt := range tests {
-		if got := string(appendNtop6(nil, netip.MustParseAddr(tt.in).As16())); got != tt.want {
+		if got := string(show.AppendNtop6(nil, netip.MustParseAddr(tt.in).As16())); got != tt.want {
 			t.Errorf("ntop6(%s) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -92,7 +92,7 @@ func TestServiceAndDestLines(t *testing.T) {
 		{fwm, grammar.FmtNumeric | grammar.FmtStats, "FWM  -2147483647 IPv6                    0        0        0        0        0\n"},
 	}
 	for _, tt := range tests {
-		name := appendServiceName(nil, &tt.s, tt.f, nil)
+		name := show.AppendServiceName(nil, &tt.s, tt.f, nil)
 		if got := string(appendServiceLine(nil, &tt.s, name, tt.f)); got != tt.want {
 			t.Errorf("service line (format %#x)\n got %q\nwant %q", tt.f, got, tt.want)
 		}
@@ -122,7 +122,7 @@ func TestServiceAndDestLines(t *testing.T) {
 		{tun, grammar.FmtNumeric | grammar.FmtRule, "-a -t 10.0.0.1:80 -r [2001:db8::2]:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-remcsum\n"},
 		{bypass, grammar.FmtNumeric, "  -> 10.1.1.1:80                  (null)  0      0          0         \n"},
 	}
-	name := appendServiceName(nil, &v4, grammar.FmtNumeric|grammar.FmtRule, nil)
+	name := show.AppendServiceName(nil, &v4, grammar.FmtNumeric|grammar.FmtRule, nil)
 	for _, tt := range dtests {
 		if got := string(appendDestLine(nil, &v4, name, &tt.d, tt.f, nil)); got != tt.want {
 			t.Errorf("dest line (format %#x)\n got %q\nwant %q", tt.f, got, tt.want)
@@ -151,22 +151,22 @@ func TestNamesAndTruncation(t *testing.T) {
 	s := ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.TCP, Address: mustAddr("10.0.0.1"), Port: 80, Scheduler: "rr"}
 	// Table names of IPv4 services stop at 33 bytes, real servers at 28,
 	// and any address:port at 59.
-	if got, want := string(appendServiceName(nil, &s, 0, n)), "TCP  a-long-virtual-service-name."; got != want {
+	if got, want := string(show.AppendServiceName(nil, &s, 0, n)), "TCP  a-long-virtual-service-name."; got != want {
 		t.Errorf("service name %q, want %q", got, want)
 	}
-	if got, want := string(appendServiceName(nil, &s, grammar.FmtRule, n)), "-t a-long-virtual-service-name.example:http"; got != want {
+	if got, want := string(show.AppendServiceName(nil, &s, grammar.FmtRule, n)), "-t a-long-virtual-service-name.example:http"; got != want {
 		t.Errorf("rule service name %q, want %q", got, want)
 	}
 	d := ipvs.Destination{Address: mustAddr("10.0.0.2"), Port: 80, ConnFlags: uint32(ipvs.FwdDirect), Weight: 1}
 	if got, want := string(appendDestLine(nil, &s, nil, &d, 0, n)), "  -> "+long[:28]+" Route   1      0          0         \n"; got != want {
 		t.Errorf("dest line %q, want %q", got, want)
 	}
-	if got, want := string(appendAddrPort(nil, ipvs.AFInet, d.Address, 80, ipvs.TCP, 0, n)), long[:59]; got != want {
+	if got, want := string(show.AppendAddrPort(nil, ipvs.AFInet, d.Address, 80, ipvs.TCP, 0, n)), long[:59]; got != want {
 		t.Errorf("addrport %q, want %q", got, want)
 	}
 	u := s
 	u.Protocol = ipvs.UDP
-	if got, want := string(appendAddrPort(nil, ipvs.AFInet, mustAddr("10.9.9.9"), 80, ipvs.UDP, 0, n)), "10.9.9.9:80"; got != want {
+	if got, want := string(show.AppendAddrPort(nil, ipvs.AFInet, mustAddr("10.9.9.9"), 80, ipvs.UDP, 0, n)), "10.9.9.9:80"; got != want {
 		t.Errorf("addrport %q, want %q", got, want)
 	}
 }
@@ -191,38 +191,9 @@ func TestSortQuirks(t *testing.T) {
 	table.SortServices(s)
 	var names []string
 	for i := range s {
-		names = append(names, string(appendServiceName(nil, &s[i], grammar.FmtNumeric, nil)))
+		names = append(names, string(show.AppendServiceName(nil, &s[i], grammar.FmtNumeric, nil)))
 	}
 	if got, want := strings.Join(names, "|"), "FWM  -1294967296|TCP  10.0.0.1:80|UDP  10.0.0.1:53|TCP  [::1]:80|FWM  1"; got != want {
 		t.Errorf("order %s, want %s", got, want)
-	}
-}
-
-func TestErrMessage(t *testing.T) {
-	tests := []struct {
-		op    op
-		errno syscall.Errno
-		want  string
-	}{
-		{opAddService, syscall.EEXIST, "Service already exists"},
-		{opAddDest, syscall.EEXIST, "Destination already exists"},
-		{opUpdateDest, syscall.EEXIST, "File exists"},
-		{opDelService, syscall.ESRCH, "No such service"},
-		{opAddDest, syscall.ESRCH, "Service not defined"},
-		{opDelDest, syscall.ENOENT, "No such destination"},
-		{opAddService, syscall.ENOENT, "Scheduler or persistence engine not found"},
-		{opDelService, syscall.ENOENT, "No such file or directory"},
-		{opStopDaemon, syscall.ESRCH, "No daemon is running"},
-		{opStartDaemon, syscall.EEXIST, "Daemon has already run"},
-		{opFlush, syscall.EPERM, "Permission denied (you must be root)"},
-		{opAddService, syscall.EINVAL, "Invalid operation.  Possibly wrong module version, address not unicast, ..."},
-		{opSetTimeout, syscall.EBUSY, "Device or resource busy"},
-		{opInit, syscall.ENOPROTOOPT, "Protocol not available"},
-		{opInit, 524, "Unknown error 524"},
-	}
-	for _, tt := range tests {
-		if got := errMessage(tt.op, tt.errno); got != tt.want {
-			t.Errorf("errMessage(%d, %d) = %q, want %q", tt.op, tt.errno, got, tt.want)
-		}
 	}
 }

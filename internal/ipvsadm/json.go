@@ -9,6 +9,8 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/jsonschema"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -66,13 +68,13 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonschema.Table, error) {
 	if req.Options&grammar.OptService != 0 {
 		svc, err := r.api.Service(req.Service)
 		if err != nil {
-			return nil, r.kernelFail(opGetService, err, 1)
+			return nil, r.kernelFail(kernelmsg.GetService, err, 1)
 		}
 		svcs = []ipvs.Service{svc}
 	} else {
 		var err error
 		if svcs, err = ipvs.Services(r.api); err != nil {
-			return nil, r.kernelFail(opGetServices, err, 1)
+			return nil, r.kernelFail(kernelmsg.GetServices, err, 1)
 		}
 		if f&grammar.FmtNoSort == 0 {
 			table.SortServices(svcs)
@@ -83,113 +85,14 @@ func (r *runner) jsonServices(req *grammar.Request) (*jsonschema.Table, error) {
 	for i := range svcs {
 		dests, err := ipvs.Destinations(r.api, svcs[i])
 		if err != nil {
-			return nil, r.kernelFail(opGetDests, err, 1)
+			return nil, r.kernelFail(kernelmsg.GetDests, err, 1)
 		}
 		if f&grammar.FmtNoSort == 0 {
 			table.SortDests(&svcs[i], dests)
 		}
-		t.Services = append(t.Services, buildJSONService(&svcs[i], dests, f, r.names))
+		t.Services = append(t.Services, show.Service(&svcs[i], dests, f, r.names))
 	}
 	return t, nil
-}
-
-// buildJSONService is the pure part: one service and its (sorted) real
-// servers as the document shows them.
-func buildJSONService(s *ipvs.Service, dests []ipvs.Destination, f grammar.Format, n Namer) jsonschema.Service {
-	const schedFlags = ipvs.SvcSchedFlag1 | ipvs.SvcSchedFlag2 | ipvs.SvcSchedFlag3
-	j := jsonschema.Service{
-		Family:       s.Family.String(),
-		FWMark:       s.FWMark,
-		Scheduler:    s.Scheduler,
-		SchedFlags:   []string{},
-		Flags:        s.Flags,
-		Persistent:   s.Flags&ipvs.SvcPersistent != 0,
-		OnePacket:    s.Flags&ipvs.SvcOnePacket != 0,
-		PE:           s.PEName,
-		Stats:        statsOf(&s.Stats),
-		Rate:         rateOf(&s.Stats),
-		Destinations: make([]jsonschema.Dest, 0, len(dests)),
-	}
-	if s.FWMark == 0 {
-		j.Protocol = s.Protocol.String()
-		j.Address = string(appendNtop(nil, s.Family, s.Address))
-		port := int(s.Port)
-		j.Port = &port
-		j.Host, j.PortName = jsonNames(s.Family, s.Address, s.Port, s.Protocol, f, n)
-	}
-	if s.Flags&schedFlags != 0 {
-		j.SchedFlags = append(j.SchedFlags, ipvs.SchedFlagNames(s.Scheduler, s.Flags)...)
-	}
-	if j.Persistent {
-		j.Timeout = s.Timeout
-	}
-	switch s.Family {
-	case ipvs.AFInet:
-		j.Netmask = s.Netmask.Format(s.Family)
-		j.PrefixLength = s.Netmask.Ones(s.Family)
-	case ipvs.AFInet6:
-		j.PrefixLength = s.Netmask.Ones(s.Family)
-	}
-	for i := range dests {
-		j.Destinations = append(j.Destinations, buildJSONDest(s, &dests[i], f, n))
-	}
-	return j
-}
-
-func buildJSONDest(s *ipvs.Service, d *ipvs.Destination, f grammar.Format, n Namer) jsonschema.Dest {
-	af := d.AddrFamily(s)
-	j := jsonschema.Dest{
-		Family:          af.String(),
-		Address:         string(appendNtop(nil, af, d.Address)),
-		Port:            int(d.Port),
-		Forward:         d.FwdMethod().String(),
-		Weight:          d.Weight,
-		UpperThreshold:  d.UpperThreshold,
-		LowerThreshold:  d.LowerThreshold,
-		ActiveConns:     d.ActiveConns,
-		InactiveConns:   d.InactConns,
-		PersistentConns: d.PersistConns,
-		Stats:           statsOf(&d.Stats),
-		Rate:            rateOf(&d.Stats),
-	}
-	j.Host, j.PortName = jsonNames(af, d.Address, d.Port, s.Protocol, f, n)
-	if d.FwdMethod() == ipvs.FwdTunnel {
-		t := &jsonschema.Tunnel{}
-		t.Type = d.TunType.String()
-		if d.TunType == ipvs.TunGUE {
-			t.Port = d.TunPort
-		}
-		if d.TunType != ipvs.TunIPIP {
-			t.Csum = d.TunFlags.String()
-		}
-		j.Tunnel = t
-	}
-	return j
-}
-
-// jsonNames are the host and port names a table would show instead of
-// the numbers; none with -n or when they do not resolve.
-func jsonNames(af ipvs.Family, a netip.Addr, port uint16, proto ipvs.Protocol, f grammar.Format, n Namer) (host, portName string) {
-	if f&grammar.FmtNumeric != 0 || n == nil {
-		return "", ""
-	}
-	if h, ok := n.Host(unionAddr(af, a)); ok {
-		host = h
-	}
-	if port != 0 {
-		if p, ok := n.Service(port, proto); ok {
-			portName = p
-		}
-	}
-	return host, portName
-}
-
-func statsOf(s *ipvs.Stats) jsonschema.Stats {
-	return jsonschema.Stats{Conns: s.Conns, InPackets: s.InPkts, OutPackets: s.OutPkts, InBytes: s.InBytes, OutBytes: s.OutBytes}
-}
-
-func rateOf(s *ipvs.Stats) jsonschema.Rate {
-	return jsonschema.Rate{CPS: s.CPS, InPPS: s.InPPS, OutPPS: s.OutPPS, InBPS: s.InBPS, OutBPS: s.OutBPS}
 }
 
 func buildJSONDaemons(ds []ipvs.Daemon) jsonschema.Daemons {
@@ -243,7 +146,7 @@ func (r *runner) buildJSONConns(in *bufio.Reader, f grammar.Format) (*jsonschema
 	}
 }
 
-func buildJSONConn(c *conntab.Fields, n int, f grammar.Format, names Namer) jsonschema.Conn {
+func buildJSONConn(c *conntab.Fields, n int, f grammar.Format, names show.Namer) jsonschema.Conn {
 	proto := conntab.Protocol(c.Protocol)
 	af, caddr := conntab.Addr(c.Client)
 	var vaddr netip.Addr
@@ -256,9 +159,9 @@ func buildJSONConn(c *conntab.Fields, n int, f grammar.Format, names Namer) json
 	ep := func(af ipvs.Family, a netip.Addr, port uint16) jsonschema.Endpoint {
 		e := jsonschema.Endpoint{Family: af.String(), Port: int(port)}
 		if a.IsValid() {
-			e.Address = string(appendNtop(nil, af, a))
+			e.Address = string(show.AppendNtop(nil, af, a))
 		}
-		e.Host, e.PortName = jsonNames(af, a, port, proto, f, names)
+		e.Host, e.PortName = show.Names(af, a, port, proto, f, names)
 		return e
 	}
 	j := jsonschema.Conn{

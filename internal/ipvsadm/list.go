@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -17,7 +19,7 @@ func (r *runner) listAll(f grammar.Format) error {
 	}
 	svcs, err := r.services(f&(grammar.FmtStats|grammar.FmtRate) != 0)
 	if err != nil {
-		return r.kernelFail(opGetServices, err, 1)
+		return r.kernelFail(kernelmsg.GetServices, err, 1)
 	}
 	order := serviceOrder(svcs, f&grammar.FmtNoSort == 0)
 	r.buf = appendTitle(r.buf[:0], f)
@@ -137,7 +139,7 @@ func (r *runner) services(keepStats bool) (*serviceTable, error) {
 func (r *runner) listService(key ipvs.Service, f grammar.Format) error {
 	svc, err := r.api.Service(key)
 	if err != nil {
-		return r.kernelFail(opGetService, err, 1)
+		return r.kernelFail(kernelmsg.GetService, err, 1)
 	}
 	r.buf = appendTitle(r.buf[:0], f)
 	r.write(r.buf)
@@ -149,9 +151,9 @@ func (r *runner) listService(key ipvs.Service, f grammar.Format) error {
 func (r *runner) printService(s *ipvs.Service, f grammar.Format) error {
 	dests, err := r.destinations(s)
 	if err != nil {
-		return r.kernelFail(opGetDests, err, 1)
+		return r.kernelFail(kernelmsg.GetDests, err, 1)
 	}
-	r.name = appendServiceName(r.name[:0], s, f, r.names)
+	r.name = show.AppendServiceName(r.name[:0], s, f, r.names)
 	r.buf = appendServiceLine(r.buf[:0], s, r.name, f)
 	r.write(r.buf)
 	if f&grammar.FmtNoSort == 0 {
@@ -221,7 +223,7 @@ func appendDaemon(b []byte, d *ipvs.Daemon) []byte {
 		if d.McastGroup.Is4() {
 			b = d.McastGroup.AppendTo(b)
 		} else {
-			b = appendNtop6(b, d.McastGroup.As16())
+			b = show.AppendNtop6(b, d.McastGroup.As16())
 		}
 	}
 	if d.McastPort != 0 {

@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"errors"
 	"io"
-	"net/netip"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/internal/term"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -20,22 +21,12 @@ type Env struct {
 	// popt's POSIX mode.
 	Parser *grammar.Parser
 	// Names does the reverse lookups of lists printed without -n.
-	Names Namer
+	Names show.Namer
 	// ConnPath is the connection table -L -c reads (/proc/net/ip_vs_conn).
 	ConnPath string
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-}
-
-// Namer turns addresses and ports into names for lists printed without
-// -n, as ipvsadm does with gethostbyaddr(3) and getservbyport(3)
-// (netdb.System, netdb.Files).
-type Namer interface {
-	// Host is the name of addr, or false when it has none.
-	Host(addr netip.Addr) (string, bool)
-	// Service is the services(5) name of port for proto, or false.
-	Service(port uint16, proto ipvs.Protocol) (string, bool)
 }
 
 // Run runs one ipvsadm invocation and returns its exit status. args[0] is
@@ -74,7 +65,7 @@ func (r *runner) main(args []string) int {
 		r.info = api.Info()
 	}
 	if err != nil {
-		r.errorLine("Can't initialize ipvs: " + errMessage(opInit, errnoOf(err)) +
+		r.errorLine("Can't initialize ipvs: " + kernelmsg.Message(kernelmsg.Init, kernelmsg.Errno(err)) +
 			"\nAre you sure that IP Virtual Server is built in the kernel or as module?")
 		return 2
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -29,7 +30,7 @@ func (r *runner) restore(readingStdin bool) (int, error) {
 	defer pm.done()
 	result := 0
 	var ops []ipvs.Op
-	var opsOf []op
+	var opsOf []kernelmsg.Op
 	req := &grammar.Request{} // each line's, reused: changeOp copies what it keeps
 	send := func() {
 		if len(ops) == 0 {
@@ -37,7 +38,7 @@ func (r *runner) restore(readingStdin bool) (int, error) {
 		}
 		for i, err := range r.api.Batch(ops) {
 			if err != nil {
-				r.errorLine(errMessage(opsOf[i], errnoOf(err)))
+				r.errorLine(kernelmsg.Message(opsOf[i], kernelmsg.Errno(err)))
 				result = -1
 			} else {
 				result = 0

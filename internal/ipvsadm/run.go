@@ -7,6 +7,8 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/conntab"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -32,7 +34,7 @@ type runner struct {
 	// ipvsadm's do. Otherwise stdout is only flushed when full or at exit,
 	// as C's fully buffered stdout is.
 	tty      bool
-	names    Namer
+	names    show.Namer
 	parser   *grammar.Parser
 	connPath string
 
@@ -59,8 +61,8 @@ func (r *runner) errorLine(msg string) {
 
 // kernelFail reports a failed IPVS call as ipvsadm does and ends the run
 // with status.
-func (r *runner) kernelFail(o op, err error, status int) error {
-	r.errorLine(errMessage(o, errnoOf(err)))
+func (r *runner) kernelFail(o kernelmsg.Op, err error, status int) error {
+	r.errorLine(kernelmsg.Message(o, kernelmsg.Errno(err)))
 	return exitStatus(status)
 }
 
@@ -82,7 +84,7 @@ func (r *runner) process(req *grammar.Request, readingStdin bool) (int, error) {
 		return 0, nil
 	}
 	if err := r.api.Exec(&o); err != nil {
-		r.errorLine(errMessage(eo, errnoOf(err)))
+		r.errorLine(kernelmsg.Message(eo, kernelmsg.Errno(err)))
 		return -1, nil
 	}
 	return 0, nil
@@ -142,32 +144,32 @@ func (r *runner) runParsed(req *grammar.Request, ex *grammar.Exit, readingStdin 
 // changeOp is the kernel change a command makes, for commands that make
 // exactly one and print nothing on success, with the op that words its
 // errors. -R sends runs of them together (see restore).
-func changeOp(req *grammar.Request) (ipvs.Op, op, bool) {
+func changeOp(req *grammar.Request) (ipvs.Op, kernelmsg.Op, bool) {
 	var k ipvs.OpKind
-	var o op
+	var o kernelmsg.Op
 	switch req.Cmd {
 	case grammar.CmdFlush:
-		k, o = ipvs.OpFlush, opFlush
+		k, o = ipvs.OpFlush, kernelmsg.Flush
 	case grammar.CmdAdd:
-		k, o = ipvs.OpNewService, opAddService
+		k, o = ipvs.OpNewService, kernelmsg.AddService
 	case grammar.CmdEdit:
-		k, o = ipvs.OpUpdateService, opUpdateService
+		k, o = ipvs.OpUpdateService, kernelmsg.UpdateService
 	case grammar.CmdDel:
-		k, o = ipvs.OpDelService, opDelService
+		k, o = ipvs.OpDelService, kernelmsg.DelService
 	case grammar.CmdZero:
-		k, o = ipvs.OpZero, opZeroService
+		k, o = ipvs.OpZero, kernelmsg.ZeroService
 	case grammar.CmdAddDest:
-		k, o = ipvs.OpNewDest, opAddDest
+		k, o = ipvs.OpNewDest, kernelmsg.AddDest
 	case grammar.CmdEditDest:
-		k, o = ipvs.OpUpdateDest, opUpdateDest
+		k, o = ipvs.OpUpdateDest, kernelmsg.UpdateDest
 	case grammar.CmdDelDest:
-		k, o = ipvs.OpDelDest, opDelDest
+		k, o = ipvs.OpDelDest, kernelmsg.DelDest
 	case grammar.CmdTimeout:
-		k, o = ipvs.OpSetTimeouts, opSetTimeout
+		k, o = ipvs.OpSetTimeouts, kernelmsg.SetTimeout
 	case grammar.CmdStartDaemon:
-		k, o = ipvs.OpNewDaemon, opStartDaemon
+		k, o = ipvs.OpNewDaemon, kernelmsg.StartDaemon
 	case grammar.CmdStopDaemon:
-		k, o = ipvs.OpDelDaemon, opStopDaemon
+		k, o = ipvs.OpDelDaemon, kernelmsg.StopDaemon
 	default:
 		return ipvs.Op{}, 0, false
 	}

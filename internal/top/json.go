@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"math"
 
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/jsonschema"
+	"github.com/lvsgo/ipvsadm/internal/show"
 )
 
 // A JSON frame takes -L --json's objects for services and real servers and
@@ -92,7 +92,7 @@ func JSON(t *Table, v *View) []byte {
 		r := x.row
 		if r.Dest == nil {
 			f.Services = append(f.Services, jsonService{
-				Service: ipvsadm.BuildJSONService(r.Service, v.Numeric, v.Names),
+				Service: show.Service(r.Service, nil, show.Numeric(v.Numeric), v.Names),
 				Rate:    jsonRateOf(&r.Rates), NewConns: r.Conns,
 				ActiveConns: r.Active, InactiveConns: r.Inactive,
 				ConnShare:    share(r.ConnShare, r.HasConnShare),
@@ -102,7 +102,7 @@ func JSON(t *Table, v *View) []byte {
 			continue
 		}
 		cur.Destinations = append(cur.Destinations, jsonDest{
-			Dest: ipvsadm.BuildJSONDest(r.Service, r.Dest, v.Numeric, v.Names),
+			Dest: show.Dest(r.Service, r.Dest, show.Numeric(v.Numeric), v.Names),
 			Rate: jsonRateOf(&r.Rates), NewConns: r.Conns,
 			ConnShare:   share(r.ConnShare, r.HasConnShare),
 			WeightShare: share(r.WeightShare, r.HasWeightShare),

@@ -8,9 +8,10 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsaccess"
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
 	"github.com/lvsgo/ipvsadm/internal/kmod"
 	"github.com/lvsgo/ipvsadm/internal/screen"
+	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -25,7 +26,7 @@ type Env struct {
 	// Parser reads a service as -L does.
 	Parser *grammar.Parser
 	// Names turns addresses and ports into names, unless -n.
-	Names ipvsadm.Namer
+	Names show.Namer
 	// Terminal is whether stdout is a terminal: the full-screen view,
 	// else batch mode.
 	Terminal bool
@@ -78,7 +79,7 @@ func Run(args []string, env Env) int {
 	first, err := m.take()
 	if err != nil {
 		// An unknown service: as -L -t VIP:port words it, status 1.
-		fmt.Fprintln(env.Stderr, ipvsadm.GetServiceMessage(err))
+		fmt.Fprintln(env.Stderr, kernelmsg.GetServiceMessage(err))
 		return 1
 	}
 	v := &View{Interval: o.Interval, Sort: o.Sort, Numeric: o.Numeric, Names: env.Names}
@@ -108,7 +109,7 @@ func batch(env Env, o Options, v *View, m *monitor, prev Snapshot) int {
 		}
 		cur, err := m.take()
 		if err != nil {
-			fmt.Fprintln(env.Stderr, ipvsadm.GetServiceMessage(err))
+			fmt.Fprintln(env.Stderr, kernelmsg.GetServiceMessage(err))
 			return 1
 		}
 		t := Compute(&prev, &cur)

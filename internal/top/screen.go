@@ -6,7 +6,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
 	"github.com/lvsgo/ipvsadm/internal/screen"
 )
 
@@ -76,7 +76,7 @@ type state struct {
 func (st *state) refresh(m *monitor) {
 	cur, err := m.take()
 	if err != nil {
-		st.v.Notice = ipvsadm.GetServiceMessage(err)
+		st.v.Notice = kernelmsg.GetServiceMessage(err)
 		return
 	}
 	st.v.Notice = ""

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
+	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/show"
 )
 
 // View is how the table is shown: what the keys change.
@@ -15,7 +16,7 @@ type View struct {
 	Interval time.Duration // the refresh interval asked for
 	Sort     SortKey
 	Numeric  bool
-	Names    ipvsadm.Namer // used unless Numeric
+	Names    show.Namer // used unless Numeric
 	// Filter keeps the services whose line contains it (any case).
 	Filter string
 	Paused bool
@@ -177,11 +178,11 @@ type line struct {
 }
 
 func (v *View) serviceLabel(r *Row) string {
-	return string(ipvsadm.AppendServiceName(nil, r.Service, v.Numeric, v.Names))
+	return string(show.AppendServiceName(nil, r.Service, show.Numeric(v.Numeric), v.Names))
 }
 
 func (v *View) destLabel(r *Row) string {
-	return string(ipvsadm.AppendDestName([]byte("  -> "), r.Service, r.Dest, v.Numeric, v.Names))
+	return string(show.AppendDestName([]byte("  -> "), r.Service, r.Dest, show.Numeric(v.Numeric), v.Names))
 }
 
 // sortValue is r's value for key k (larger first).
@@ -245,7 +246,7 @@ func (v *View) Lines(t *Table) []line {
 // matches reports whether the service's line, with names (label, unless
 // numeric) or numeric, contains filter (lower case).
 func (v *View) matches(s *ServiceRows, label, filter string) bool {
-	line := s.Service.Scheduler + " " + string(ipvsadm.AppendServiceName(nil, s.Service, true, nil))
+	line := s.Service.Scheduler + " " + string(show.AppendServiceName(nil, s.Service, grammar.FmtNumeric, nil))
 	if !v.Numeric {
 		line += " " + label
 	}

@@ -1,4 +1,4 @@
-package ipvsadm
+package kernelmsg
 
 import (
 	"errors"
@@ -8,75 +8,75 @@ import (
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
-// op names the library call a kernel error came from. ipvsadm words some
+// Op names the library call a kernel error came from. ipvsadm words some
 // errnos differently depending on the call that failed (ipvs_strerror keys
 // its table on the last libipvs function called), so every failure carries
 // its op.
-type op int
+type Op int
 
 const (
-	opInit op = iota
-	opAddService
-	opUpdateService
-	opDelService
-	opZeroService
-	opAddDest
-	opUpdateDest
-	opDelDest
-	opSetTimeout
-	opStartDaemon
-	opStopDaemon
-	opGetServices
-	opGetDests
-	opGetService
-	opGetTimeout
-	opGetDaemon
-	opFlush
-	opGetInfo
+	Init Op = iota
+	AddService
+	UpdateService
+	DelService
+	ZeroService
+	AddDest
+	UpdateDest
+	DelDest
+	SetTimeout
+	StartDaemon
+	StopDaemon
+	GetServices
+	GetDests
+	GetService
+	GetTimeout
+	GetDaemon
+	Flush
+	GetInfo
 )
 
-// errMessage is ipvsadm's text for errno after op failed: the per-call
+// Message is ipvsadm's text for errno after op failed: the per-call
 // wording first, then the generic IPVS wording, then the C library's
-// strerror text.
-func errMessage(o op, errno syscall.Errno) string {
+// Strerror text.
+func Message(o Op, errno syscall.Errno) string {
 	switch o {
-	case opAddService:
+	case AddService:
 		switch errno {
 		case syscall.EEXIST:
 			return "Service already exists"
 		case syscall.ENOENT:
 			return "Scheduler or persistence engine not found"
 		}
-	case opUpdateService:
+	case UpdateService:
 		switch errno {
 		case syscall.ESRCH:
 			return "No such service"
 		case syscall.ENOENT:
 			return "Scheduler or persistence engine not found"
 		}
-	case opDelService, opZeroService, opGetServices, opGetDests, opGetService:
+	case DelService, ZeroService, GetServices, GetDests, GetService:
 		if errno == syscall.ESRCH {
 			return "No such service"
 		}
-	case opAddDest:
+	case AddDest:
 		switch errno {
 		case syscall.ESRCH:
 			return "Service not defined"
 		case syscall.EEXIST:
 			return "Destination already exists"
 		}
-	case opUpdateDest, opDelDest:
+	case UpdateDest, DelDest:
 		switch errno {
 		case syscall.ESRCH:
 			return "Service not defined"
 		case syscall.ENOENT:
 			return "No such destination"
 		}
-	case opStartDaemon:
+	case StartDaemon:
 		if errno == syscall.EEXIST {
 			return "Daemon has already run"
 		}
-	case opStopDaemon:
+	case StopDaemon:
 		if errno == syscall.ESRCH {
 			return "No daemon is running"
 		}
@@ -97,13 +97,13 @@ func errMessage(o op, errno syscall.Errno) string {
 	case syscall.EMSGSIZE:
 		return "Module is wrong version"
 	}
-	return strerror(errno)
+	return Strerror(errno)
 }
 
-// errnoOf digs the kernel errno out of a client error. libipvs reports
+// Errno digs the kernel errno out of a client error. libipvs reports
 // EINVAL for failures that carry no errno of their own (a broken socket, a
 // reply it cannot parse), so that is the fallback here too.
-func errnoOf(err error) syscall.Errno {
+func Errno(err error) syscall.Errno {
 	var ie *ipvs.Error
 	if errors.As(err, &ie) {
 		return ie.Errno
@@ -120,10 +120,10 @@ func errnoOf(err error) syscall.Errno {
 	return syscall.EINVAL
 }
 
-// strerror is glibc's strerror(3) text, which ipvsadm prints for errnos it
+// Strerror is glibc's Strerror(3) text, which ipvsadm prints for errnos it
 // has no wording of its own for. Go's syscall.Errno strings differ in case
 // and sometimes in words, so the C library's texts are kept here.
-func strerror(errno syscall.Errno) string {
+func Strerror(errno syscall.Errno) string {
 	if int(errno) < len(glibcErrors) && glibcErrors[errno] != "" {
 		return glibcErrors[errno]
 	}
@@ -269,4 +269,4 @@ var glibcErrors = [...]string{
 // GET_SERVICE fails (then exiting with 1): "No such service" for a
 // service that is not there. ipvsadm doctor answers a missing service
 // the same way.
-func GetServiceMessage(err error) string { return errMessage(opGetService, errnoOf(err)) }
+func GetServiceMessage(err error) string { return Message(GetService, Errno(err)) }
