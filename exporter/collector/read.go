@@ -46,10 +46,11 @@ func Read(cfg Config) Snapshot {
 	if err != nil {
 		return Snapshot{}
 	}
+	// The kernel's order is its hash order: the metrics come in
+	// doctor's, which is fixed.
+	doctor.SortServices(svcs)
 	s := Snapshot{Up: true, Info: api.CachedInfo(), Services: svcs, Daemons: daemons}
 	if cfg.Sys != nil {
-		// CheckDirector sorts the services (as doctor lists them): the
-		// metrics follow that order.
 		s.Checks, s.Probe = true, cfg.Probe
 		s.Findings = doctor.CheckDirector(api, cfg.Sys, svcs, cfg.Probe)
 	}

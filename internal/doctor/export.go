@@ -20,3 +20,8 @@ func ServiceName(s ipvs.Service) string { return serviceName(s) }
 
 // DestName is d as findings name it: "192.0.2.11:80", "[2001:db8::1]:80".
 func DestName(d ipvs.Destination) string { return destName(d) }
+
+// SortServices puts svcs in the order doctor lists them (services by
+// family, protocol, address and port, fwmark services after; real
+// servers by address and port), in place.
+func SortServices(svcs []Service) { sortServices(svcs) }
