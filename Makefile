@@ -6,6 +6,9 @@ CACHE   ?= $(CURDIR)/.cache
 export CACHE
 GOFLAGS_STATIC = CGO_ENABLED=0
 BIN     = ipvsadm
+# ipvs_exporter: a binary of its own, from the Go module in exporter/, so
+# that its libraries never load with ipvsadm (see README, Prometheus).
+EXPORTER = ipvs_exporter
 # VERSION (git describe) is linked in as main.version: `ipvsadm version`
 # prints it.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
@@ -26,25 +29,34 @@ all: build
 go-deps:
 	@command -v $(GO) >/dev/null || { echo "make: Go toolchain not found" >&2; exit 1; }
 	@$(GO) mod download
+	@cd exporter && $(GO) mod download
 
 # The binary is a file made from the Go sources of the program (not its
 # tests, nor e2e/, bench/, testdata/, dist/), so that an up-to-date
 # ./ipvsadm is not built again: "make && sudo make install" then needs Go
 # only on the user's PATH (sudo's secure_path lacks /usr/local/go/bin).
-GOSRC := go.mod go.sum $(shell find . \( -path ./.cache -o -path ./build -o -path ./tools \
+GOSRC := go.mod go.sum $(shell find . \( -path ./.cache -o -path ./build -o -path ./tools -o -path ./exporter \
 	-o -path ./e2e -o -path ./bench -o -path ./testdata -o -path ./dist \) -prune -o \
 	-name '*.go' ! -name '*_test.go' -print 2>/dev/null)
 
-build: $(BIN)
+build: $(BIN) $(EXPORTER)
 
 $(BIN): $(GOSRC)
 	@command -v $(GO) >/dev/null || { echo "make: $(BIN) is missing or older than its sources, and the Go toolchain is not found: run make as the user who has Go first" >&2; exit 1; }
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
+# The exporter is built from its module and the packages of this one.
+EXPORTERSRC := $(GOSRC) $(shell find exporter -name '*.go' ! -name '*_test.go' -print 2>/dev/null) exporter/go.mod exporter/go.sum
+
+$(EXPORTER): $(EXPORTERSRC)
+	@command -v $(GO) >/dev/null || { echo "make: $(EXPORTER) is missing or older than its sources, and the Go toolchain is not found" >&2; exit 1; }
+	cd exporter && $(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags '-s -w -X main.version=$(VERSION)' -o ../$(EXPORTER) .
+
 vet:
 	@test -z "$$(gofmt -l . | grep -v '^.cache/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^.cache/'; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/...
+	cd exporter && $(GO) vet ./...
 
 # Host tools the unit tests drive (completion in zsh, the man page through
 # groff and man, the packages through dpkg, lintian and rpm, Debian's
@@ -59,9 +71,13 @@ deps:
 		echo "make: installing$$need" >&2; \
 		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null; \
 	fi
+	@# Debian's prometheus, unpacked (not installed): promtool for the
+	@# exporter's tests, the server for the VM test.
+	@exporter/fetch-prometheus.sh >/dev/null
 
 unit: go-deps deps vet
 	$(GO) test -count=1 ./...
+	cd exporter && PROMTOOL=$(CACHE)/prometheus/usr/bin/promtool $(GO) test -count=1 ./...
 
 $(E2EBIN): FORCE
 	@mkdir -p $(CACHE)/bin
@@ -77,7 +93,7 @@ KERNELS     ?= 5.10 6.1 6.12
 FULL_KERNEL ?= 6.1
 E2E_MATRIX  ?= ^(TestDiff|TestLab)
 
-e2e: build $(E2EBIN)
+e2e: build deps $(E2EBIN)
 	@full=$(FULL_KERNEL); case " $(KERNELS) " in *" $$full "*) ;; *) full=$(firstword $(KERNELS));; esac; \
 	for k in $(KERNELS); do \
 		if [ "$$k" = "$$full" ]; then sel=""; what="every VM test"; \
@@ -148,7 +164,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/ipvsadm/ ./ipvs/
 
 clean:
-	rm -f $(BIN)
+	rm -f $(BIN) $(EXPORTER)
 	rm -rf $(PKGDIR)
 	rm -rf $(CACHE)/bin $(CACHE)/vm $(CACHE)/vm-* $(CACHE)/jobs
 
