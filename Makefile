@@ -184,16 +184,22 @@ UNITDIR     ?= /lib/systemd/system
 SYSCONFDIR  ?= /etc
 COMPGEN     ?= $(abspath $(BIN)) completion
 UNITS        = $(notdir $(wildcard dist/*.service))
+# the exporter's alerting rules (with their tests) and Grafana dashboard
+EXPORTERDATA ?= $(PREFIX)/share/ipvs_exporter
+MONITORING   = ipvs-alerts.yml ipvs-alerts_test.yml grafana-dashboard.json
 
 .PHONY: install uninstall
-install: $(BIN)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+install: $(BIN) $(EXPORTER)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXPORTERDATA) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/ipvsadm
 	ln -sf ipvsadm $(DESTDIR)$(SBINDIR)/ipvsadm-save
 	ln -sf ipvsadm $(DESTDIR)$(SBINDIR)/ipvsadm-restore
 	install -m 0644 ipvsadm.8 $(DESTDIR)$(MANDIR)/man8/ipvsadm.8
+	install -m 0755 $(EXPORTER) $(DESTDIR)$(SBINDIR)/ipvs_exporter
+	install -m 0644 exporter/ipvs_exporter.8 $(DESTDIR)$(MANDIR)/man8/ipvs_exporter.8
+	install -m 0644 $(addprefix exporter/monitoring/,$(MONITORING)) $(DESTDIR)$(EXPORTERDATA)/
 	for n in ipvsadm-save ipvsadm-restore; do \
 		echo '.so man8/ipvsadm.8' > $(DESTDIR)$(MANDIR)/man8/$$n.8 || exit 1; \
 	done
@@ -225,7 +231,8 @@ uninstall:
 		done; \
 	fi
 	rm -f $(DESTDIR)$(SBINDIR)/ipvsadm $(DESTDIR)$(SBINDIR)/ipvsadm-save \
-		$(DESTDIR)$(SBINDIR)/ipvsadm-restore
+		$(DESTDIR)$(SBINDIR)/ipvsadm-restore $(DESTDIR)$(SBINDIR)/ipvs_exporter \
+		$(DESTDIR)$(MANDIR)/man8/ipvs_exporter.8 $(addprefix $(DESTDIR)$(EXPORTERDATA)/,$(MONITORING))
 	rm -f $(DESTDIR)$(MANDIR)/man8/ipvsadm.8 $(DESTDIR)$(MANDIR)/man8/ipvsadm-save.8 \
 		$(DESTDIR)$(MANDIR)/man8/ipvsadm-restore.8
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/ipvsadm $(DESTDIR)$(BASHCOMPDIR)/ipvsadm-save \
@@ -254,17 +261,17 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export SOURCE_DATE_EPOCH
 
 .PHONY: deb rpm pkg-stage
-pkg-stage: $(BIN)
+pkg-stage: $(BIN) $(EXPORTER)
 	@test -n "$(PKGVERSION)" || { echo "make: no package version (see above); set PKGVERSION" >&2; exit 2; }
 	@expr 'X$(PKGVERSION)' : 'X[0-9][A-Za-z0-9.+~]*$$' >/dev/null || \
 		{ echo "make: PKGVERSION '$(PKGVERSION)' must start with a digit and hold only letters, digits and . + ~" >&2; exit 2; }
 	@test -n "$(MAINTAINER)" || { echo "make: no maintainer (no git history); set MAINTAINER='Name <address>'" >&2; exit 2; }
 	rm -rf $(PKGSTAGE)
-	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(PKGSTAGE)) BIN=$(BIN) \
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(PKGSTAGE)) BIN=$(BIN) EXPORTER=$(EXPORTER) \
 		PREFIX=/usr SBINDIR=/usr/sbin MANDIR=/usr/share/man \
 		BASHCOMPDIR=/usr/share/bash-completion/completions \
 		ZSHCOMPDIR=/usr/share/zsh/vendor-completions \
-		UNITDIR=/usr/lib/systemd/system SYSCONFDIR=/etc
+		UNITDIR=/usr/lib/systemd/system SYSCONFDIR=/etc EXPORTERDATA=/usr/share/ipvs_exporter
 	gzip -9n $(PKGSTAGE)/usr/share/man/man8/*.8
 	@# Debian wants a changelog (lintian no-changelog): one entry, this build
 	mkdir -p $(PKGSTAGE)/usr/share/doc/ipvsadm-go
