@@ -13,8 +13,8 @@ import (
 
 // The read-only front ends on the same table, each against one -Ln of
 // the reference (the reference column): a Prometheus scrape of
-// ipvs_exporter (the HTTP request alone, the exporter already running,
-// doctor's checks included as by default), a frame of ipvsadm top
+// ipvs_exporter (the HTTP request alone, the exporter already running;
+// doctor's checks included as by default, and without them), a frame of ipvsadm top
 // (--batch 1 --interval 0.1: two reads of the table and the frame) and
 // ipvsadm doctor without probes.
 
@@ -23,6 +23,7 @@ const exporterAddr = "127.0.0.1:9946"
 func frontRows() []*row {
 	return []*row{
 		{name: "exporter scrape", goal: 1.3, base: "ref -Ln"},
+		{name: "scrape, no checks", goal: 1.3, base: "ref -Ln"},
 		{name: "top frame", goal: 1.3, base: "ref -Ln"},
 		{name: "doctor", goal: 2.0, base: "ref -Ln"},
 	}
@@ -48,18 +49,20 @@ func (s *suite) frontRound(rows []*row) error {
 		r.ref = append(r.ref, sampleOf(ln))
 	}
 
-	scrape, err := s.scrape()
-	if err != nil {
-		return err
+	for i, args := range [][]string{nil, {"--no-collector.checks"}} {
+		scrape, err := s.scrape(args...)
+		if err != nil {
+			return err
+		}
+		rows[i].ours = append(rows[i].ours, sample{wall: scrape})
 	}
-	rows[0].ours = append(rows[0].ours, sample{wall: scrape})
 
 	settle()
 	top, err := run(s.ours, s.ns, s.dir, []string{"top", "--batch", "1", "--interval", "0.1", "-n"}, "", false, false)
 	if err != nil || top.status != 0 || !bytes.HasPrefix(top.stdout, []byte("ipvsadm top - ")) {
 		return fmt.Errorf("top: %v status %d %s", err, top.status, top.stderr)
 	}
-	rows[1].ours = append(rows[1].ours, sampleOf(top))
+	rows[2].ours = append(rows[2].ours, sampleOf(top))
 
 	settle()
 	doc, err := run(s.ours, s.ns, s.dir, []string{"doctor"}, "", false, false)
@@ -68,18 +71,18 @@ func (s *suite) frontRound(rows []*row) error {
 	if err != nil || doc.status > 1 || len(doc.stdout) == 0 {
 		return fmt.Errorf("doctor: %v status %d %s", err, doc.status, doc.stderr)
 	}
-	rows[2].ours = append(rows[2].ours, sampleOf(doc))
+	rows[3].ours = append(rows[3].ours, sampleOf(doc))
 	return nil
 }
 
 // scrape starts ipvs_exporter on the namespace's table, waits until it
 // answers, and times one GET /metrics; it checks that every real server
 // is there.
-func (s *suite) scrape() (time.Duration, error) {
+func (s *suite) scrape(args ...string) (time.Duration, error) {
 	if out, err := exec.Command("/sbin/ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("lo up: %v %s", err, out)
 	}
-	c := exec.Command(s.c.exporter, "--netns", s.ns.name, "--web.listen-address="+exporterAddr)
+	c := exec.Command(s.c.exporter, append([]string{"--netns", s.ns.name, "--web.listen-address=" + exporterAddr}, args...)...)
 	log, err := os.Create(filepath.Join(s.dir, "exporter.log"))
 	if err != nil {
 		return 0, err
