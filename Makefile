@@ -6,6 +6,9 @@ CACHE   ?= $(CURDIR)/.cache
 export CACHE
 GOFLAGS_STATIC = CGO_ENABLED=0
 BIN     = ipvsadm
+# ipvs_exporter: a binary of its own, from the Go module in exporter/, so
+# that its libraries never load with ipvsadm (see README, Prometheus).
+EXPORTER = ipvs_exporter
 # VERSION (git describe) is linked in as main.version: `ipvsadm version`
 # prints it.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
@@ -26,20 +29,28 @@ all: build
 go-deps:
 	@command -v $(GO) >/dev/null || { echo "make: Go toolchain not found" >&2; exit 1; }
 	@$(GO) mod download
+	@cd exporter && $(GO) mod download
 
 # The binary is a file made from the Go sources of the program (not its
 # tests, nor e2e/, bench/, testdata/, dist/), so that an up-to-date
 # ./ipvsadm is not built again: "make && sudo make install" then needs Go
 # only on the user's PATH (sudo's secure_path lacks /usr/local/go/bin).
-GOSRC := go.mod go.sum $(shell find . \( -path ./.cache -o -path ./build -o -path ./tools \
+GOSRC := go.mod go.sum $(shell find . \( -path ./.cache -o -path ./build -o -path ./tools -o -path ./exporter \
 	-o -path ./e2e -o -path ./bench -o -path ./testdata -o -path ./dist \) -prune -o \
 	-name '*.go' ! -name '*_test.go' -print 2>/dev/null)
 
-build: $(BIN)
+build: $(BIN) $(EXPORTER)
 
 $(BIN): $(GOSRC)
 	@command -v $(GO) >/dev/null || { echo "make: $(BIN) is missing or older than its sources, and the Go toolchain is not found: run make as the user who has Go first" >&2; exit 1; }
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+# The exporter is built from its module and the packages of this one.
+EXPORTERSRC := $(GOSRC) $(shell find exporter -name '*.go' ! -name '*_test.go' -print 2>/dev/null) exporter/go.mod exporter/go.sum
+
+$(EXPORTER): $(EXPORTERSRC)
+	@command -v $(GO) >/dev/null || { echo "make: $(EXPORTER) is missing or older than its sources, and the Go toolchain is not found" >&2; exit 1; }
+	cd exporter && $(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags '-s -w -X main.version=$(VERSION)' -o ../$(EXPORTER) .
 
 vet:
 	@test -z "$$(gofmt -l . | grep -v '^.cache/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^.cache/'; exit 1; }
@@ -48,6 +59,7 @@ vet:
 	$(GO) vet -tags labvm ./e2e/lab
 	@# ipvs is a library that builds anywhere (Open fails off Linux)
 	for os in darwin freebsd windows; do GOOS=$$os $(GO) vet ./ipvs || exit 1; done
+	cd exporter && $(GO) vet ./...
 
 # Host tools the unit tests drive (completion in zsh, the man page through
 # groff and man, the packages through dpkg, lintian and rpm, Debian's
@@ -62,9 +74,13 @@ deps:
 		echo "make: installing$$need" >&2; \
 		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null; \
 	fi
+	@# Debian's prometheus, unpacked (not installed): promtool for the
+	@# exporter's tests, the server for the VM test.
+	@exporter/fetch-prometheus.sh >/dev/null
 
 unit: go-deps deps vet
 	$(GO) test -count=1 ./...
+	cd exporter && PROMTOOL=$(CACHE)/prometheus/usr/bin/promtool $(GO) test -count=1 ./...
 
 $(E2EBIN): FORCE
 	@mkdir -p $(CACHE)/bin
@@ -80,7 +96,7 @@ KERNELS     ?= 5.10 6.1 6.12
 FULL_KERNEL ?= 6.1
 E2E_MATRIX  ?= ^(TestDiff|TestLab)
 
-e2e: build $(E2EBIN)
+e2e: build deps $(E2EBIN)
 	@full=$(FULL_KERNEL); case " $(KERNELS) " in *" $$full "*) ;; *) full=$(firstword $(KERNELS));; esac; \
 	for k in $(KERNELS); do \
 		if [ "$$k" = "$$full" ]; then sel=""; what="every VM test"; \
@@ -163,7 +179,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/ipvsadm/ ./ipvs/
 
 clean:
-	rm -f $(BIN)
+	rm -f $(BIN) $(EXPORTER)
 	rm -rf $(PKGDIR)
 	rm -rf $(CACHE)/bin $(CACHE)/vm $(CACHE)/vm-* $(CACHE)/jobs
 
@@ -183,16 +199,22 @@ UNITDIR     ?= /lib/systemd/system
 SYSCONFDIR  ?= /etc
 COMPGEN     ?= $(abspath $(BIN)) completion
 UNITS        = $(notdir $(wildcard dist/*.service))
+# the exporter's alerting rules (with their tests) and Grafana dashboard
+EXPORTERDATA ?= $(PREFIX)/share/ipvs_exporter
+MONITORING   = ipvs-alerts.yml ipvs-alerts_test.yml grafana-dashboard.json
 
 .PHONY: install uninstall
-install: $(BIN)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+install: $(BIN) $(EXPORTER)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXPORTERDATA) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/ipvsadm
 	ln -sf ipvsadm $(DESTDIR)$(SBINDIR)/ipvsadm-save
 	ln -sf ipvsadm $(DESTDIR)$(SBINDIR)/ipvsadm-restore
 	install -m 0644 ipvsadm.8 $(DESTDIR)$(MANDIR)/man8/ipvsadm.8
+	install -m 0755 $(EXPORTER) $(DESTDIR)$(SBINDIR)/ipvs_exporter
+	install -m 0644 exporter/ipvs_exporter.8 $(DESTDIR)$(MANDIR)/man8/ipvs_exporter.8
+	install -m 0644 $(addprefix exporter/monitoring/,$(MONITORING)) $(DESTDIR)$(EXPORTERDATA)/
 	for n in ipvsadm-save ipvsadm-restore; do \
 		echo '.so man8/ipvsadm.8' > $(DESTDIR)$(MANDIR)/man8/$$n.8 || exit 1; \
 	done
@@ -224,7 +246,8 @@ uninstall:
 		done; \
 	fi
 	rm -f $(DESTDIR)$(SBINDIR)/ipvsadm $(DESTDIR)$(SBINDIR)/ipvsadm-save \
-		$(DESTDIR)$(SBINDIR)/ipvsadm-restore
+		$(DESTDIR)$(SBINDIR)/ipvsadm-restore $(DESTDIR)$(SBINDIR)/ipvs_exporter \
+		$(DESTDIR)$(MANDIR)/man8/ipvs_exporter.8 $(addprefix $(DESTDIR)$(EXPORTERDATA)/,$(MONITORING))
 	rm -f $(DESTDIR)$(MANDIR)/man8/ipvsadm.8 $(DESTDIR)$(MANDIR)/man8/ipvsadm-save.8 \
 		$(DESTDIR)$(MANDIR)/man8/ipvsadm-restore.8
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/ipvsadm $(DESTDIR)$(BASHCOMPDIR)/ipvsadm-save \
@@ -253,17 +276,17 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export SOURCE_DATE_EPOCH
 
 .PHONY: deb rpm pkg-stage
-pkg-stage: $(BIN)
+pkg-stage: $(BIN) $(EXPORTER)
 	@test -n "$(PKGVERSION)" || { echo "make: no package version (see above); set PKGVERSION" >&2; exit 2; }
 	@expr 'X$(PKGVERSION)' : 'X[0-9][A-Za-z0-9.+~]*$$' >/dev/null || \
 		{ echo "make: PKGVERSION '$(PKGVERSION)' must start with a digit and hold only letters, digits and . + ~" >&2; exit 2; }
 	@test -n "$(MAINTAINER)" || { echo "make: no maintainer (no git history); set MAINTAINER='Name <address>'" >&2; exit 2; }
 	rm -rf $(PKGSTAGE)
-	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(PKGSTAGE)) BIN=$(BIN) \
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(PKGSTAGE)) BIN=$(BIN) EXPORTER=$(EXPORTER) \
 		PREFIX=/usr SBINDIR=/usr/sbin MANDIR=/usr/share/man \
 		BASHCOMPDIR=/usr/share/bash-completion/completions \
 		ZSHCOMPDIR=/usr/share/zsh/vendor-completions \
-		UNITDIR=/usr/lib/systemd/system SYSCONFDIR=/etc
+		UNITDIR=/usr/lib/systemd/system SYSCONFDIR=/etc EXPORTERDATA=/usr/share/ipvs_exporter
 	gzip -9n $(PKGSTAGE)/usr/share/man/man8/*.8
 	@# Debian wants a changelog (lintian no-changelog): one entry, this build
 	mkdir -p $(PKGSTAGE)/usr/share/doc/ipvsadm-go

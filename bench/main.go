@@ -18,6 +18,7 @@ const work = "/tmp/bench"
 
 type config struct {
 	ref, ours   string
+	exporter    string
 	scales      []int
 	reals       int
 	rounds      int
@@ -33,6 +34,7 @@ func main() {
 	var scales string
 	flag.StringVar(&c.ref, "ref", "/ref/ipvsadm", "reference ipvsadm 1.31")
 	flag.StringVar(&c.ours, "ours", "/host/ipvsadm", "our ipvsadm")
+	flag.StringVar(&c.exporter, "exporter", "/host/ipvs_exporter", "our ipvs_exporter (the front-end rows)")
 	flag.StringVar(&scales, "services", "10000", "services in the rule set; a comma list runs each size in turn")
 	flag.IntVar(&c.reals, "reals", 4, "real servers per service")
 	flag.IntVar(&c.rounds, "rounds", 3, "rounds of ref, ours")
@@ -41,7 +43,7 @@ func main() {
 	flag.BoolVar(&c.verbose, "v", false, "print every run")
 	printRules := flag.Bool("print-rules", false, "print the rule set for the first -services size and exit")
 	flag.IntVar(&c.conns, "conns", 100000, "connections in the table -L -c lists")
-	skip := flag.String("skip", "", "tests to leave out, comma-separated: list, save, names, rss, invocations, errors, apply, conns, connnames")
+	skip := flag.String("skip", "", "tests to leave out, comma-separated: list, save, names, rss, invocations, errors, apply, conns, connnames, front")
 	flag.Parse()
 	for _, s := range strings.Split(scales, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -54,7 +56,7 @@ func main() {
 	for _, t := range strings.Split(*skip, ",") {
 		switch t = strings.TrimSpace(t); t {
 		case "":
-		case "list", "save", "names", "rss", "invocations", "errors", "apply", "conns", "connnames":
+		case "list", "save", "names", "rss", "invocations", "errors", "apply", "conns", "connnames", "front":
 			c.skip[t] = true
 		default:
 			fatalf("bad -skip %q", t)
@@ -226,6 +228,18 @@ func bench(c config, n int, ref, ours impl) (*table, error) {
 				if err := s.scaleRound(round, im, rows); err != nil {
 					return nil, err
 				}
+			}
+		}
+	}
+	if !c.skip["front"] {
+		rows := frontRows()
+		for _, r := range rows {
+			r.same = true
+			t.rows = append(t.rows, r)
+		}
+		for round := 0; round < c.rounds; round++ {
+			if err := s.frontRound(rows); err != nil {
+				return nil, err
 			}
 		}
 	}

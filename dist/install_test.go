@@ -170,6 +170,11 @@ func expected() map[string]bool {
 		"usr/share/bash-completion/completions/ipvsadm-restore": true,
 		"usr/share/zsh/vendor-completions/_ipvsadm":             true,
 		"etc/ipvsadm.rules":                                     true,
+		"usr/sbin/ipvs_exporter":                                true,
+		"usr/share/man/man8/ipvs_exporter.8":                    true,
+		"usr/share/ipvs_exporter/ipvs-alerts.yml":               true,
+		"usr/share/ipvs_exporter/ipvs-alerts_test.yml":          true,
+		"usr/share/ipvs_exporter/grafana-dashboard.json":        true,
 	}
 	for _, u := range units() {
 		m["lib/systemd/system/"+u] = true

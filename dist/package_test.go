@@ -328,6 +328,11 @@ func contents(t *testing.T, kind string) map[string]string {
 		"etc/ipvsadm.rules":                                     fileDesc(0o644, readFile(t, "ipvsadm.rules")),
 	}
 	m["usr/share/man/man8/ipvsadm.8.gz"] = gzDesc(0o644, readFile(t, "../ipvsadm.8"))
+	m["usr/sbin/ipvs_exporter"] = fileDesc(0o755, readFile(t, "../ipvs_exporter"))
+	m["usr/share/man/man8/ipvs_exporter.8.gz"] = gzDesc(0o644, readFile(t, "../exporter/ipvs_exporter.8"))
+	for _, f := range []string{"ipvs-alerts.yml", "ipvs-alerts_test.yml", "grafana-dashboard.json"} {
+		m["usr/share/ipvs_exporter/"+f] = fileDesc(0o644, readFile(t, "../exporter/monitoring/"+f))
+	}
 	for _, n := range []string{"ipvsadm-save", "ipvsadm-restore"} {
 		m["usr/share/man/man8/"+n+".8.gz"] = gzDesc(0o644, ".so man8/ipvsadm.8\n")
 	}
@@ -443,7 +448,8 @@ func TestDebLintian(t *testing.T) {
 			lines = append(lines, l)
 		}
 	}
-	want := []string{"O: ipvsadm-go: statically-linked-binary [usr/sbin/ipvsadm]"}
+	want := []string{"O: ipvsadm-go: statically-linked-binary [usr/sbin/ipvs_exporter]",
+		"O: ipvsadm-go: statically-linked-binary [usr/sbin/ipvsadm]"}
 	if st != 0 || !slices.Equal(withoutNotes(lines), want) {
 		t.Errorf("lintian: status %d\n%s", st, out)
 	}
