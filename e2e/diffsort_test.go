@@ -50,3 +50,20 @@ func TestUnsortedList(t *testing.T) {
 		}
 	}
 }
+
+func TestMappedNames(t *testing.T) {
+	in := "TCP  [web.example.com]:http wlc\n" +
+		"-A -t [web.example.com]:http -s wlc\n" +
+		"TCP  [dual.example.com]:http wlc\n" +
+		"TCP  [web6.example.com]:http wlc\n" +
+		"TCP  [2001:db8::20]:http wlc\n"
+	want := "TCP  [::ffff:10.0.0.1]:http wlc\n" +
+		"-A -t [::ffff:10.0.0.1]:http -s wlc\n" +
+		"TCP  [dual.example.com]:http wlc\n" +
+		"TCP  [web6.example.com]:http wlc\n" +
+		"TCP  [2001:db8::20]:http wlc\n"
+	seen := map[string]int{}
+	if got := mappedNames(in, seen); got != want || seen[libcMapped] != 2 {
+		t.Errorf("mappedNames:\n%s\nwant:\n%s(seen %v)", got, want, seen)
+	}
+}
