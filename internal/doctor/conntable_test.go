@@ -127,3 +127,24 @@ func TestGatherConnTable(t *testing.T) {
 		})
 	}
 }
+
+// Without conn_tab_bits under /sys/module, the fixed table's size is the
+// one GET_INFO reports (-L's size=); with it, the parameter.
+func TestRunConnTable(t *testing.T) {
+	k, sys := natLab() // GET_INFO: size 4096, no parameters
+	_, out, _ := run(k, nil, sys)
+	if !strings.Contains(out, "ok    ") || !strings.Contains(out, "connection entries in a fixed table of 4096 buckets (ip_vs conn_tab_bits=12)") {
+		t.Errorf("from GET_INFO:\n%s", out)
+	}
+	sys.params = map[string]string{"ip_vs/conn_tab_bits": "10\n"}
+	_, out, _ = run(k, nil, sys)
+	if !strings.Contains(out, "in a fixed table of 1024 buckets (ip_vs conn_tab_bits=10)") {
+		t.Errorf("from the parameter:\n%s", out)
+	}
+	st := status72
+	sys.status = &st
+	_, out, _ = run(k, nil, sys)
+	if !strings.Contains(out, "resizable hash tables (/proc/net/ip_vs_status): 0 connections in 256 buckets") {
+		t.Errorf("from ip_vs_status:\n%s", out)
+	}
+}

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -133,6 +134,14 @@ func gatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snap
 			probs = append(probs, readProblem("the connection table", err))
 		}
 		s.ConnTable, probs = gatherConnTable(sys, s, readSysctl, probs)
+		if s.ConnTable == nil {
+			// No conn_tab_bits under /sys/module (ip_vs built in, or
+			// a kernel that does not show it): the size GET_INFO
+			// reports, -L's size=, is the fixed table's.
+			if in, err := api.Info(); err == nil && in.ConnTabSize > 1 && in.ConnTabSize&(in.ConnTabSize-1) == 0 {
+				s.ConnTable = &ConnTable{TabBits: bits.Len32(in.ConnTabSize) - 1}
+			}
+		}
 	}
 	if probe {
 		s.Probes = sys.Probe(PlanProbes(s))
