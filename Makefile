@@ -88,11 +88,11 @@ $(E2EBIN): FORCE
 	# traffic generator testdata/list/setup.sh uses (e2e TestJSON)
 	$(GOFLAGS_STATIC) $(GO) build -o $(CACHE)/bin/udpsend ./testdata/list/udpsend
 
-# The VM suite on each kernel of KERNELS (Debian's 5.10, 6.1 and 6.12;
-# `make test KERNELS=6.1` for one): the differential suite and the labs on
-# all of them, every other VM test on FULL_KERNEL (6.1, or the first of
-# KERNELS when it is not among them).
-KERNELS     ?= 5.10 6.1 6.12
+# The VM suite on each kernel of KERNELS (Debian's 5.10, 6.1 and 6.12, sid's
+# 7.2 and experimental's 7.3; `make test KERNELS=6.1` for one): the
+# differential suite and the labs on all of them, every other VM test on
+# FULL_KERNEL (6.1, or the first of KERNELS when it is not among them).
+KERNELS     ?= 5.10 6.1 6.12 7.2 7.3
 FULL_KERNEL ?= 6.1
 E2E_MATRIX  ?= ^(TestDiff|TestLab)
 

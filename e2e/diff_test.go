@@ -21,12 +21,18 @@ import (
 	"time"
 
 	"github.com/lvsgo/ipvsadm/e2e/diffcase"
+	"github.com/lvsgo/ipvsadm/internal/upstream"
 )
 
-// TestDiff runs every case of testdata/diff twice on a freshly reset kernel
-// table, once with the reference ipvsadm and once with ours, and demands
-// identical transcripts: each command's stdout, stderr and exit status, and
-// the kernel state afterwards as the reference lists it.
+// TestDiff runs every case of testdata/diff on a freshly reset kernel table
+// with each reference ipvsadm (bookworm's and trixie's) and with ours, and
+// demands that ours' transcript equal each reference's: each command's
+// stdout, stderr and exit status, and the kernel state afterwards as the
+// (bookworm) reference lists it. The only lines allowed to differ are the
+// known differences of package upstream, where ours follows upstream: a
+// reference's line in an old form is rewritten to upstream's before the
+// comparison, and a run of the whole suite wants each such rewrite to have
+// been needed at least once for each reference that lacks the fix.
 
 var (
 	caseFilter = flag.String("case", os.Getenv("DIFF_CASE"),
@@ -35,7 +41,58 @@ var (
 		"log the reference transcript of every diff case")
 	diffOut = flag.String("diff.out", "",
 		"write ref and ours transcripts of every diff case to this directory")
+	diffRefs = flag.String("diff.refs", "bookworm,trixie",
+		"the references ours is compared with, a comma list of bookworm and trixie")
 )
+
+// binary is one ipvsadm the suite runs: a Debian release's (ref set) or ours.
+type binary struct {
+	name string
+	ref  upstream.Reference // "" for ours
+	path string
+	// loader: path is run by this dynamic loader with its libraries
+	// (trixie's ipvsadm on trixie's libc under /ref-trixie).
+	loader, libs string
+}
+
+var (
+	bookwormRef = binary{name: "bookworm", ref: upstream.Bookworm, path: refBin}
+	trixieRef   = binary{name: "trixie", ref: upstream.Trixie, path: envOr("IPVSADM_REF_TRIXIE", "/ref-trixie/bin/ipvsadm"),
+		loader: "/ref-trixie/lib/ld-linux-x86-64.so.2", libs: "/ref-trixie/lib"}
+	oursBinary = binary{name: "ours", path: oursBin}
+)
+
+// command runs b as argv0 (through its loader, which sets argv[0]).
+func (b binary) command(ctx context.Context, argv0 string, args []string) *exec.Cmd {
+	if b.loader == "" {
+		cmd := exec.CommandContext(ctx, b.path)
+		cmd.Args = append([]string{argv0}, args...)
+		return cmd
+	}
+	cmd := exec.CommandContext(ctx, b.loader)
+	cmd.Args = append([]string{b.loader, "--library-path", b.libs, "--argv0", argv0, b.path}, args...)
+	return cmd
+}
+
+func selectRefs(list string) ([]binary, error) {
+	var refs []binary
+	for _, n := range strings.Split(list, ",") {
+		switch n {
+		case "bookworm":
+			refs = append(refs, bookwormRef)
+		case "trixie":
+			refs = append(refs, trixieRef)
+		default:
+			return nil, fmt.Errorf("-diff.refs: unknown reference %q (bookworm, trixie)", n)
+		}
+	}
+	for _, r := range refs {
+		if _, err := os.Stat(r.path); err != nil {
+			return nil, err
+		}
+	}
+	return refs, nil
+}
 
 const cmdTimeout = 10 * time.Second
 
@@ -64,6 +121,10 @@ func TestDiff(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no diff cases selected")
 	}
+	refs, err := selectRefs(*diffRefs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := diffEnv(); err != nil {
 		t.Fatal(err)
 	}
@@ -80,37 +141,80 @@ func TestDiff(t *testing.T) {
 	start := time.Now()
 	var differ []string
 	same := 0
+	// seen[ref][fix]: how often each known difference was rewritten.
+	seen := map[upstream.Reference]map[string]int{}
+	for _, r := range refs {
+		seen[r.ref] = map[string]int{}
+	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			want, err := h.runSide(c, refBin)
-			if err != nil {
-				differ = append(differ, c.Name)
-				t.Fatalf("%s:%d: reference side: %v", c.File, c.Line, err)
-			}
-			got, err := h.runSide(c, oursBin)
+			got, err := h.runSide(c, oursBinary, nil)
 			if err != nil {
 				differ = append(differ, c.Name)
 				t.Fatalf("%s:%d: our side: %v", c.File, c.Line, err)
 			}
-			if *diffShow {
-				t.Logf("%s:%d reference transcript:\n%s", c.File, c.Line, want)
-			}
 			if *diffOut != "" {
-				_ = os.WriteFile(filepath.Join(*diffOut, c.Name+".ref"), []byte(want), 0o644)
 				_ = os.WriteFile(filepath.Join(*diffOut, c.Name+".ours"), []byte(got), 0o644)
 			}
-			if d := diffcase.Diff(want, got, 3); d != "" {
+			ok := true
+			for _, r := range refs {
+				want, err := h.runSide(c, r, seen[r.ref])
+				if err != nil {
+					differ = append(differ, c.Name)
+					t.Fatalf("%s:%d: %s reference side: %v", c.File, c.Line, r.name, err)
+				}
+				if *diffShow {
+					t.Logf("%s:%d %s reference transcript:\n%s", c.File, c.Line, r.name, want)
+				}
+				if *diffOut != "" {
+					_ = os.WriteFile(filepath.Join(*diffOut, c.Name+"."+r.name), []byte(want), 0o644)
+				}
+				if d := diffcase.Diff(want, got, 3); d != "" {
+					ok = false
+					t.Errorf("%s:%d: transcripts differ (-%s reference +ours):\n%s", c.File, c.Line, r.name, d)
+				}
+			}
+			if !ok {
 				differ = append(differ, c.Name)
-				t.Errorf("%s:%d: transcripts differ (-ref +ours):\n%s", c.File, c.Line, d)
 				return
 			}
 			same++
 		})
 	}
-	fmt.Printf("identical: %d/%d (%s vs %s, %.1fs)\n", same, len(cases), refBin, oursBin,
-		time.Since(start).Seconds())
+	var names []string
+	for _, r := range refs {
+		names = append(names, r.name)
+	}
+	fmt.Printf("identical: %d/%d (ours %s vs the %s references, %.1fs)\n", same, len(cases), oursBin,
+		strings.Join(names, " and "), time.Since(start).Seconds())
+	for _, r := range refs {
+		var known []string
+		for _, f := range upstream.Fixes {
+			if f.Lacks(r.ref) {
+				known = append(known, fmt.Sprintf("%q %d lines", f.Name, seen[r.ref][f.Name]))
+			}
+		}
+		if r.ref == upstream.Trixie {
+			known = append(known, fmt.Sprintf("%q %d lines", libcMapped, seen[r.ref][libcMapped]))
+		}
+		fmt.Printf("known differences from %s: %s\n", r.name, strings.Join(known, ", "))
+	}
 	if len(differ) > 0 {
 		t.Errorf("%d differing cases: %s", len(differ), strings.Join(differ, " "))
+	}
+	// Each known difference must show in the whole suite: one that no
+	// case needs any more is no longer known to be one.
+	if *caseFilter == "" {
+		for _, r := range refs {
+			for _, f := range upstream.Fixes {
+				if f.Lacks(r.ref) && seen[r.ref][f.Name] == 0 {
+					t.Errorf("known difference %q from %s: no case showed it", f.Name, r.name)
+				}
+			}
+			if r.ref == upstream.Trixie && seen[r.ref][libcMapped] == 0 {
+				t.Errorf("known difference %q: no case showed it", libcMapped)
+			}
+		}
 	}
 }
 
@@ -205,10 +309,13 @@ type result struct {
 }
 
 func run(bin, argv0 string, args []string, stdin *string) result {
+	return runBinary(binary{path: bin}, argv0, args, stdin)
+}
+
+func runBinary(b binary, argv0 string, args []string, stdin *string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Args = append([]string{argv0}, args...)
+	cmd := b.command(ctx, argv0, args)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if stdin != nil {
@@ -297,8 +404,9 @@ func (h *harness) reset() error {
 }
 
 // runSide resets the kernel, plays the case with bin and returns the
-// transcript.
-func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
+// transcript. A reference's output lines in a form upstream has fixed since
+// are rewritten as upstream prints them, counted in seen.
+func (h *harness) runSide(c *diffcase.Case, bin binary, seen map[string]int) (string, error) {
 	if h.dirty {
 		if err := h.reset(); err != nil {
 			return "", fmt.Errorf("reset: %v", err)
@@ -323,9 +431,19 @@ func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
 			if s.StdinPrev {
 				stdin = &prev
 			}
-			r := run(bin, c.Argv0, s.Args, stdin)
+			r := runBinary(bin, c.Argv0, s.Args, stdin)
 			prev = r.stdout
 			fmt.Fprintf(&tr, "$ %s %s\n", c.Argv0, diffcase.QuoteArgs(s.Args))
+			if bin.ref != "" {
+				r.stdout = upstream.Apply(bin.ref, r.stdout, seen)
+				r.stderr = upstream.Apply(bin.ref, r.stderr, seen)
+			}
+			if bin.ref == upstream.Trixie {
+				r.stdout = mappedNames(r.stdout, seen)
+			}
+			if unsortedList(s.Args) {
+				r.stdout = h.sameOrder(r.stdout, c.Argv0, s.Args, stdin)
+			}
 			r.stdout = sortConnRuns(connExpiry.ReplaceAllString(r.stdout, "${1}MM:SS "))
 			writeResult(&tr, r)
 		case diffcase.SetupRef:
@@ -375,6 +493,100 @@ func (h *harness) runSide(c *diffcase.Case, bin string) (string, error) {
 	}
 	h.known = okT && okD
 	return tr.String(), nil
+}
+
+// libcMapped is the one difference of the trixie reference's environment,
+// not of ipvsadm: trixie's glibc (2.41) names a v4-mapped IPv6 address
+// (::ffff:10.0.0.1) by the IPv4 address's /etc/hosts entry, where
+// bookworm's glibc (2.36) and ours give no name and -L prints the address.
+const libcMapped = "trixie's libc names v4-mapped addresses"
+
+// mappedNames rewrites, in a trixie reference's listing, "[NAME]" for a
+// name that /etc/hosts gives only an IPv4 address into "[::ffff:ADDR]",
+// counting the lines in seen.
+func mappedNames(s string, seen map[string]int) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		n := bracketName.ReplaceAllStringFunc(l, func(m string) string {
+			if a, ok := v4OnlyHosts()[m[1:len(m)-1]]; ok {
+				return "[::ffff:" + a + "]"
+			}
+			return m
+		})
+		if n != l {
+			lines[i] = n
+			if seen != nil {
+				seen[libcMapped]++
+			}
+		}
+	}
+	return strings.Join(lines, "")
+}
+
+var bracketName = regexp.MustCompile(`\[[A-Za-z][A-Za-z0-9.-]*\]`)
+
+// v4OnlyHosts is hostsEntries' names that have an IPv4 address and no
+// IPv6 one, with that address.
+var v4OnlyHosts = sync.OnceValue(func() map[string]string {
+	v4, v6 := map[string]string{}, map[string]bool{}
+	for _, l := range strings.Split(hostsEntries, "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		for _, n := range f[1:] {
+			if strings.Contains(f[0], ":") {
+				v6[n] = true
+			} else if _, ok := v4[n]; !ok {
+				v4[n] = f[0]
+			}
+		}
+	}
+	for n := range v6 {
+		delete(v4, n)
+	}
+	return v4
+})
+
+// unsortedList reports whether args list the table (-L, -l, -S and their
+// long names, alone or in a cluster) in the kernel's order (--nosort).
+func unsortedList(args []string) bool {
+	nosort, list := false, false
+	for _, a := range args {
+		switch {
+		case a == "--":
+			return false
+		case a == "--nosort":
+			nosort = true
+		case a == "--list" || a == "--save":
+			list = true
+		case shortCluster.MatchString(a) && strings.ContainsAny(a, "LlS"):
+			list = true
+		}
+	}
+	return nosort && list
+}
+
+var shortCluster = regexp.MustCompile(`^-[A-Za-z]+$`)
+
+// sameOrder replaces a --nosort listing by its lines in sorted order and a
+// line saying whether it came in the same order as the bookworm
+// reference's listing of the same table state, taken right after. The
+// kernel's order is its hash table's, and 7.x rebuilds its service table
+// with a new hash key after a flush: two fills of the same table (the
+// sides of a case) list in different orders whatever the binary. So the
+// order is compared on one table state and the lines across sides.
+func (h *harness) sameOrder(out, argv0 string, args []string, stdin *string) string {
+	w := runBinary(bookwormRef, argv0, args, stdin)
+	witness := upstream.Apply(upstream.Bookworm, w.stdout, nil)
+	lines := strings.SplitAfter(out, "\n")
+	sort.Strings(lines)
+	verdict := "nosort: the order of the bookworm reference's listing of this table\n"
+	if witness != out {
+		verdict = "nosort: NOT the order of the bookworm reference's listing of this table:\n" + witness +
+			"nosort: this side's:\n" + out
+	}
+	return verdict + "nosort: its lines in sorted order:\n" + strings.Join(lines, "")
 }
 
 // sortConnRuns sorts each run of masked connection lines: /proc/net/ip_vs_conn

@@ -12,7 +12,8 @@ mkdir -p "$CACHE"
 # swapped in whole so a running qemu never sees a half-written initrd.
 exec 9>"$CACHE/vm.lock"
 flock 9
-stamp=$( (cat "$CACHE/kernel-$KERNEL/kernel.name"; ls "$CACHE/debs" "$CACHE/kernel-$KERNEL"; cat "$HERE/init" "$0") | md5sum | cut -d' ' -f1)
+stamp=$( (cat "$CACHE/kernel-$KERNEL/kernel.name"; ls "$CACHE/debs" "$CACHE/debs-trixie" "$CACHE/kernel-$KERNEL"
+	cat "$HERE/init" "$0") | md5sum | cut -d' ' -f1)
 if [ -f "$FINAL/stamp" ] && [ "$(cat "$FINAL/stamp")" = "$stamp" ] && [ -f "$FINAL/initrd.gz" ]; then
 	exit 0
 fi
@@ -26,7 +27,12 @@ if [ ! -d "$OUT/x/lib/modules" ] && [ -d "$OUT/x/usr/lib/modules" ]; then
 	mv "$OUT/x/usr/lib/modules" "$OUT/x/lib/modules"
 fi
 KV=$(ls "$OUT/x/lib/modules")
-cp "$OUT/x/boot/vmlinuz-$KV" "$OUT/vmlinuz"
+# 7.x's linux-binary package keeps the kernel beside its modules.
+if [ -f "$OUT/x/boot/vmlinuz-$KV" ]; then
+	cp "$OUT/x/boot/vmlinuz-$KV" "$OUT/vmlinuz"
+else
+	cp "$OUT/x/lib/modules/$KV/vmlinuz" "$OUT/vmlinuz"
+fi
 depmod -b "$OUT/x" "$KV"
 
 R=$OUT/root
@@ -38,10 +44,11 @@ for a in $(/bin/busybox --list); do
 done
 
 # Kernel modules: the closure of what the tests need, then depmod. Compressed
-# modules (trixie's are .ko.xz) go in decompressed: busybox modprobe loads
-# plain .ko files only.
+# modules (trixie's and sid's are .ko.xz) go in decompressed: busybox
+# modprobe loads plain .ko files only. A module the kernel lacks (ip_vs_twos
+# before 6.12) is left out.
 mods="ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh
-ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_ftp ip_vs_pe_sip veth bridge dummy
+ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_twos ip_vs_ftp ip_vs_pe_sip veth bridge dummy
 9p 9pnet_virtio virtio_pci crc32c_generic nf_conntrack ipip ip6_tunnel fou fou6 ip_gre"
 for m in $mods; do
 	modprobe -d "$OUT/x" -S "$KV" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'
@@ -50,6 +57,7 @@ done | sort -u | while read -r f; do
 	mkdir -p "$R/$(dirname "$rel")"
 	case $f in
 	*.ko.xz) xz -dc "$f" > "$R/${rel%.xz}" ;;
+	*.ko.zst) zstd -q -dc "$f" > "$R/${rel%.zst}" ;;
 	*) cp "$f" "$R/$rel" ;;
 	esac
 done
@@ -62,6 +70,24 @@ for d in "$OUT/x/lib/x86_64-linux-gnu" "$OUT/x/usr/lib/x86_64-linux-gnu"; do
 	[ -d "$d" ] && cp -a "$d/"* "$R/lib/x86_64-linux-gnu/"
 done
 cp "$(command -v ip)" "$R/sbin/ip"
+# The second reference: trixie's ipvsadm with trixie's own libc and
+# libraries under /ref-trixie/lib, run through trixie's dynamic loader
+# (/ref-trixie/lib/ld-linux-x86-64.so.2 --library-path /ref-trixie/lib
+# --argv0 NAME /ref-trixie/bin/ipvsadm ...); /ref-trixie/ipvsadm does that.
+T=$OUT/trixie
+mkdir -p "$T" "$R/ref-trixie/bin" "$R/ref-trixie/lib"
+for d in "$CACHE"/debs-trixie/*.deb; do dpkg -x "$d" "$T"; done
+cp "$T/usr/sbin/ipvsadm" "$R/ref-trixie/bin/ipvsadm" 2>/dev/null || cp "$T/sbin/ipvsadm" "$R/ref-trixie/bin/ipvsadm"
+for d in "$T/lib/x86_64-linux-gnu" "$T/usr/lib/x86_64-linux-gnu"; do
+	[ -d "$d" ] && cp -a "$d/"*.so* "$R/ref-trixie/lib/"
+done
+for l in "$T/lib64/ld-linux-x86-64.so.2" "$T/usr/lib64/ld-linux-x86-64.so.2"; do
+	[ -e "$l" ] && cp -L "$l" "$R/ref-trixie/lib/ld-linux-x86-64.so.2" && break
+done
+[ -e "$R/ref-trixie/lib/ld-linux-x86-64.so.2" ] || { echo "mkinitrd: no ld-linux in trixie's libc6" >&2; exit 1; }
+printf '#!/bin/sh\nexec /ref-trixie/lib/ld-linux-x86-64.so.2 --library-path /ref-trixie/lib --argv0 ipvsadm /ref-trixie/bin/ipvsadm "$@"\n' > "$R/ref-trixie/ipvsadm"
+chmod +x "$R/ref-trixie/ipvsadm"
+rm -rf "$T"
 # tmux (Debian's, with its libraries above) for tests that drive full-screen
 # programs; the terminfo entries of ncurses-base; and glibc's C.UTF-8 locale
 # from the host whose libc the VM runs: tmux refuses to start without a

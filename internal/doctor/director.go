@@ -20,6 +20,7 @@ func Director(s *Snapshot) []Finding {
 	var out []Finding
 	out = append(out, checkSyncDaemons(s.Daemons)...)
 	out = append(out, checkForwarding(s)...)
+	out = append(out, checkConnTable(s)...)
 	if len(s.Services) == 0 {
 		out = append(out, Finding{Status: Warn, Check: "services",
 			Message: "the IPVS table has no virtual services: nothing to check",

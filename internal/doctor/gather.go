@@ -2,8 +2,11 @@ package doctor
 
 import (
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
@@ -27,6 +30,11 @@ type System interface {
 	// "" when there is none.
 	DefaultRoute() (string, []netip.Addr, error)
 	Listeners() ([]netip.AddrPort, error) // TCP, state LISTEN
+	// IPVSStatus is /proc/net/ip_vs_status (7.x); ok false without it.
+	IPVSStatus() (text string, ok bool, err error)
+	// ModuleParam is /sys/module/MODULE/parameters/PARAM; ok false
+	// without it.
+	ModuleParam(module, param string) (value string, ok bool, err error)
 	Probe(p ProbePlan) *Probes
 }
 
@@ -125,6 +133,15 @@ func gatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snap
 		if s.Conns, err = sys.Conns(); err != nil {
 			probs = append(probs, readProblem("the connection table", err))
 		}
+		s.ConnTable, probs = gatherConnTable(sys, s, readSysctl, probs)
+		if s.ConnTable == nil {
+			// No conn_tab_bits under /sys/module (ip_vs built in, or
+			// a kernel that does not show it): the size GET_INFO
+			// reports, -L's size=, is the fixed table's.
+			if in := api.Info(); in.ConnTabSize > 1 && in.ConnTabSize&(in.ConnTabSize-1) == 0 {
+				s.ConnTable = &ConnTable{TabBits: bits.Len32(in.ConnTabSize) - 1}
+			}
+		}
 	}
 	if probe {
 		s.Probes = sys.Probe(PlanProbes(s))
@@ -133,6 +150,32 @@ func gatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snap
 		probs = append(probs, readProblem("the neighbour table", err))
 	}
 	return s, probs
+}
+
+// gatherConnTable reads the connection table's state: ip_vs_status and
+// the lfactor sysctls on 7.x, ip_vs's conn_tab_bits before.
+func gatherConnTable(sys System, s *Snapshot, readSysctl func(sysctl.Key), probs []Finding) (*ConnTable, []Finding) {
+	text, ok, err := sys.IPVSStatus()
+	if err != nil {
+		return nil, append(probs, readProblem("/proc/net/ip_vs_status", err))
+	}
+	if ok {
+		readSysctl(sysctl.Key{"net", "ipv4", "vs", "conn_lfactor"})
+		readSysctl(sysctl.Key{"net", "ipv4", "vs", "svc_lfactor"})
+		return &ConnTable{Status: ParseIPVSStatus(text)}, probs
+	}
+	v, ok, err := sys.ModuleParam("ip_vs", "conn_tab_bits")
+	if err != nil {
+		return nil, append(probs, readProblem("ip_vs's conn_tab_bits", err))
+	}
+	if !ok {
+		return nil, probs
+	}
+	b, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || b <= 0 || b > 30 {
+		return nil, append(probs, readProblem("ip_vs's conn_tab_bits", fmt.Errorf("%q is not a table size", v)))
+	}
+	return &ConnTable{TabBits: b}, probs
 }
 
 func (s *Snapshot) route(sys System, a netip.Addr) Route {

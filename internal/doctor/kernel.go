@@ -152,6 +152,24 @@ func (k *Kernel) Sysctl(key sysctl.Key) (string, bool, error) {
 	return v, err == nil, err
 }
 
+// IPVSStatus implements System.
+func (k *Kernel) IPVSStatus() (string, bool, error) {
+	b, err := os.ReadFile(filepath.Join(or(k.ProcNet, "/proc/net"), "ip_vs_status"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, nil
+	}
+	return string(b), err == nil, err
+}
+
+// ModuleParam implements System.
+func (k *Kernel) ModuleParam(module, param string) (string, bool, error) {
+	b, err := os.ReadFile(filepath.Join(or(k.SysModule, "/sys/module"), module, "parameters", param))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, nil
+	}
+	return string(b), err == nil, err
+}
+
 // Module implements System. It only looks: nothing is loaded.
 func (k *Kernel) Module(name string) ModState {
 	if k.lists == nil {

@@ -31,6 +31,8 @@ type fakeSystem struct {
 	defGWs     []netip.Addr
 	listeners  []netip.AddrPort
 	probes     *Probes
+	status     *string           // /proc/net/ip_vs_status; nil: none
+	params     map[string]string // "module/param"
 
 	calls []string
 	plan  *ProbePlan
@@ -62,6 +64,18 @@ func (f *fakeSystem) Addrs() ([]arpprep.Addr, error) {
 }
 func (f *fakeSystem) DefaultRoute() (string, []netip.Addr, error) { return f.defDev, f.defGWs, nil }
 func (f *fakeSystem) Listeners() ([]netip.AddrPort, error)        { return f.listeners, nil }
+func (f *fakeSystem) IPVSStatus() (string, bool, error) {
+	f.call("ip_vs_status")
+	if f.status == nil {
+		return "", false, nil
+	}
+	return *f.status, true, nil
+}
+func (f *fakeSystem) ModuleParam(m, p string) (string, bool, error) {
+	f.call("param " + m + "/" + p)
+	v, ok := f.params[m+"/"+p]
+	return v, ok, nil
+}
 func (f *fakeSystem) Probe(p ProbePlan) *Probes {
 	f.call("probe")
 	f.plan = &p

@@ -31,6 +31,8 @@ type Snapshot struct {
 	Modules map[string]ModState
 	// Probes is nil without --probe.
 	Probes *Probes
+	// ConnTable is the connection table's state; nil when unknown.
+	ConnTable *ConnTable
 
 	// The connections and neighbours by address, for tables of many
 	// thousand real servers; Director builds them (index).

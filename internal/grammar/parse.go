@@ -331,7 +331,7 @@ func (st *parseState) option(p *popt, c int, arg string, hasArg bool) *Exit {
 		// Sorting is the default; --sort is accepted and ignored.
 	case '6':
 		if svc.FWMark == 0 {
-			return failf("-6 used before -f\n")
+			return failf("-6 must follow -f\n") // upstream's words since 2025 (bookworm's 1.31: "-6 used before -f")
 		}
 		svc.Family, svc.Netmask = ipvs.AFInet6, ipvs.HostMask6
 	case 'o':

@@ -46,7 +46,7 @@ func TestServiceKey(t *testing.T) {
 		"-t 1.2.3.4:99999":            "illegal virtual server address[:port] specified",
 		"-f 0":                        "invalid fwmark value `0' specified",
 		"-t 1.2.3.4:80 -u 1.2.3.4:53": "multiple 'service-address' options specified",
-		"-6":                          "-6 used before -f",
+		"-6":                          "-6 must follow -f",
 	} {
 		if _, err := p.ServiceKey(strings.Fields(args)); err == nil || err.Error() != msg {
 			t.Errorf("%s: error %v, want %q", args, err, msg)

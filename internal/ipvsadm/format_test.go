@@ -87,9 +87,9 @@ func TestServiceAndDestLines(t *testing.T) {
 		{v6, grammar.FmtNumeric, "UDP  [2001:db8::1]:53 rr persistent 10 mask 64\n"},
 		{v6, grammar.FmtNumeric | grammar.FmtRule, "-A -u [2001:db8::1]:53 -s rr -p 10 -M 64\n"},
 		// mh has no third flag: "-b " is left with nothing after it.
-		{fwm, grammar.FmtNumeric | grammar.FmtRule, "-A -f -2147483647 -6 -s mh -b \n"},
-		{fwm, grammar.FmtNumeric, "FWM  -2147483647 IPv6 mh ()\n"},
-		{fwm, grammar.FmtNumeric | grammar.FmtStats, "FWM  -2147483647 IPv6                    0        0        0        0        0\n"},
+		{fwm, grammar.FmtNumeric | grammar.FmtRule, "-A -f 2147483649 -6 -s mh -b \n"},
+		{fwm, grammar.FmtNumeric, "FWM  2147483649 IPv6 mh ()\n"},
+		{fwm, grammar.FmtNumeric | grammar.FmtStats, "FWM  2147483649 IPv6                     0        0        0        0        0\n"},
 	}
 	for _, tt := range tests {
 		name := show.AppendServiceName(nil, &tt.s, tt.f, nil)
@@ -193,7 +193,7 @@ func TestSortQuirks(t *testing.T) {
 	for i := range s {
 		names = append(names, string(show.AppendServiceName(nil, &s[i], grammar.FmtNumeric, nil)))
 	}
-	if got, want := strings.Join(names, "|"), "FWM  -1294967296|TCP  10.0.0.1:80|UDP  10.0.0.1:53|TCP  [::1]:80|FWM  1"; got != want {
+	if got, want := strings.Join(names, "|"), "FWM  3000000000|TCP  10.0.0.1:80|UDP  10.0.0.1:53|TCP  [::1]:80|FWM  1"; got != want {
 		t.Errorf("order %s, want %s", got, want)
 	}
 }

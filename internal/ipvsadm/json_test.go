@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lvsgo/ipvsadm/internal/jsontable"
+	"github.com/lvsgo/ipvsadm/internal/upstream"
 )
 
 // TestJSONAgainstReferenceTables runs each list view with --json on the
@@ -62,7 +63,7 @@ func TestJSONAgainstReferenceTables(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ipvsadm %s: %v", tt.args, err)
 			}
-			if d := jsontable.Diff(jsontable.TableWords(string(want)), jsontable.Words(doc, tt.view, tt.numeric)); d != "" {
+			if d := jsontable.Diff(jsontable.TableWords(upstream.Apply(upstream.Bookworm, string(want), nil)), jsontable.Words(doc, tt.view, tt.numeric)); d != "" {
 				t.Errorf("ipvsadm %s vs the reference's %s:\n%s", tt.args, tt.golden, d)
 			}
 		})

@@ -119,7 +119,7 @@ func endpoint(family, addr, host string, port int, portName string, numeric bool
 func serviceWords(s *jsonschema.Service, v View, numeric bool) []string {
 	var w []string
 	if s.FWMark != 0 {
-		w = []string{"FWM", strconv.Itoa(int(int32(s.FWMark)))}
+		w = []string{"FWM", strconv.FormatUint(uint64(s.FWMark), 10)}
 		if s.Family == "inet6" {
 			w = append(w, "IPv6")
 		}

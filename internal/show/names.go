@@ -27,7 +27,10 @@ func AppendServiceName(b []byte, s *ipvs.Service, f grammar.Format, n Namer) []b
 		} else {
 			b = append(b, "FWM  "...)
 		}
-		b = strconv.AppendInt(b, int64(int32(s.FWMark)), 10)
+		// Unsigned, as the kernel and the command line take it:
+		// ipvsadm 1.31 printed marks of 2^31 and above negative, and -R
+		// refuses such a -S line.
+		b = strconv.AppendUint(b, uint64(s.FWMark), 10)
 		if s.Family == ipvs.AFInet6 {
 			if f&grammar.FmtRule != 0 {
 				b = append(b, " -6"...)
