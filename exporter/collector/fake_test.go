@@ -19,7 +19,9 @@ type fakeSys struct {
 	probed  int
 }
 
-func (f *fakeSys) Conns() ([]doctor.Conn, error) { return f.conns, nil }
+func (f *fakeSys) Conns() ([]doctor.Conn, error)                          { return f.conns, nil }
+func (f *fakeSys) IPVSStatus() (string, bool, error)                      { return "", false, nil }
+func (f *fakeSys) ModuleParam(module, param string) (string, bool, error) { return "", false, nil }
 func (f *fakeSys) Route(a netip.Addr) doctor.Route {
 	if r, ok := f.routes[a]; ok {
 		return r
