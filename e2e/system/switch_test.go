@@ -30,6 +30,7 @@ ipvsadm -a -t 192.0.2.1:80 -r 10.0.2.21:80 -m -w 1
 ipvsadm -A -u 192.0.2.2:53 -s rr -p 60
 ipvsadm -a -u 192.0.2.2:53 -r 10.0.2.22:53 -g
 ipvsadm -A -f 7 -s sh
+sec debian-save
 /etc/init.d/ipvsadm save
 systemctl restart ipvsadm.service
 sec debian-table
@@ -58,6 +59,8 @@ sec daemon
 ipvsadm -L --daemon
 sec journal
 journalctl -b -u ipvsadm.service --no-pager -o cat || true
+sec blame
+systemd-analyze blame --no-pager | head -n 5
 `
 
 // checkOurs: after a boot, our unit is the one that ran, active and
@@ -133,6 +136,7 @@ ipvsadm -S -n
 				t.Errorf("%s: after apt install, table:\n%s\nwant:\n%s", rel, got, table)
 			}
 			checkOurs(t, rel, res[1], table, daemon)
+			t.Logf("%s: slowest units of the second boot:\n%s", rel, res[1].section("blame"))
 		})
 	}
 }
