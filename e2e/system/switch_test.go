@@ -48,7 +48,7 @@ st=0; systemctl status ipvsadm.service --no-pager >/dev/null 2>&1 || st=$?; echo
 sec enabled
 systemctl is-enabled ipvsadm.service || true
 sec masked
-systemctl list-unit-files --state=masked --no-legend | grep ipvsadm || true
+masked
 sec fragment
 systemctl show -p FragmentPath -p SourcePath ipvsadm.service
 sec owner
@@ -101,6 +101,7 @@ func checkOurs(t *testing.T, rel string, b boot, wantTable, wantDaemon string) {
 // package had enabled (bookworm: its sysv script's rc links; trixie: its own
 // ipvsadm.service) stays enabled, with nothing masked.
 func TestSwitchFromDebian(t *testing.T) {
+	t.Parallel() // the VMs of all tests share -parallel (GOMAXPROCS) slots
 	ours := deb(t, "SYSTEM_DEB")
 	for _, rel := range releases() {
 		t.Run(rel, func(t *testing.T) {

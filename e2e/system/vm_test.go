@@ -94,6 +94,14 @@ func (b boot) section(name string) string {
 
 // stepLib: shell functions every step has.
 const stepLib = `sec() { echo "==== $1"; }
+# a loaded host slows the guest's systemd past systemctl's 25 s bus timeout
+export SYSTEMD_BUS_TIMEOUT=600
+# masked: the ipvsadm units masked (linked to /dev/null) in /etc or /run
+masked() {
+	for f in /etc/systemd/system/ipvsadm*.service /run/systemd/system/ipvsadm*.service; do
+		[ "$(readlink "$f")" != /dev/null ] || echo "$f"
+	done
+}
 export DEBIAN_FRONTEND=noninteractive
 APT="apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
 `
