@@ -22,7 +22,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS = -s -w -X runtime.godebugDefault=disablethp=1 -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 E2EBIN  = $(CACHE)/bin/e2e.test
 
-.PHONY: all build test unit vet e2e demo lab lab-test bench fuzz fuzz-smoke clean go-deps deps
+.PHONY: all build test unit vet e2e e2e-system demo lab lab-test bench fuzz fuzz-smoke clean go-deps deps
 
 all: build
 
@@ -60,6 +60,7 @@ vet:
 	@# ipvs is a library that builds anywhere (Open fails off Linux)
 	for os in darwin freebsd windows; do GOOS=$$os $(GO) vet ./ipvs || exit 1; done
 	cd exporter && $(GO) vet ./...
+	$(GO) vet -tags system ./e2e/system/
 
 # Host tools the unit tests drive (completion in zsh, the man page through
 # groff and man, the packages through dpkg, lintian and rpm, Debian's
@@ -106,7 +107,25 @@ e2e: build deps $(E2EBIN)
 			{ echo "e2e: FAILED on kernel $$k" >&2; exit 1; }; \
 	done
 
-test: unit fuzz-smoke e2e lab-test
+# e2e-system: the system tests (e2e/system, build tag system): real Debian
+# systems of SYSTEM_RELEASES, built by e2e/system/mkimage.sh from Debian's
+# packages (cached in $(CACHE)/system-RELEASE), booted with systemd under
+# qemu, where this package replaces Debian's ipvsadm and the guest reboots.
+# They install the .deb of this tree and, for the upgrade, the same built as
+# an older version (SYSTEM_OLD_VERSION, in $(CACHE)/deb-old).
+SYSTEM_RELEASES    ?= bookworm trixie
+SYSTEM_OLD_VERSION  = 0~old1
+SYSTEMFLAGS        ?=
+export SYSTEM_RELEASES
+
+e2e-system: deb
+	$(MAKE) --no-print-directory deb PKGVERSION=$(SYSTEM_OLD_VERSION) PKGDIR=$(CACHE)/deb-old
+	arch=$$($(GO) env GOARCH); \
+	SYSTEM_DEB=$(abspath $(PKGDIR))/ipvsadm-go_$(PKGVERSION)_$$arch.deb \
+	SYSTEM_DEB_OLD=$(CACHE)/deb-old/ipvsadm-go_$(SYSTEM_OLD_VERSION)_$$arch.deb \
+		$(GO) test -tags system -count=1 -v -timeout 90m ./e2e/system $(SYSTEMFLAGS)
+
+test: unit fuzz-smoke e2e lab-test e2e-system
 
 # fuzz: each fuzz target for FUZZTIME (a duration, or Nx for N executions);
 # the last progress line shows its execution count. fuzz-smoke, part of make
@@ -181,7 +200,7 @@ bench: build
 clean:
 	rm -f $(BIN) $(EXPORTER)
 	rm -rf $(PKGDIR)
-	rm -rf $(CACHE)/bin $(CACHE)/vm $(CACHE)/vm-* $(CACHE)/jobs
+	rm -rf $(CACHE)/bin $(CACHE)/vm $(CACHE)/vm-* $(CACHE)/jobs $(CACHE)/deb-old
 
 FORCE:
 

@@ -409,15 +409,18 @@ func TestDebControl(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	// no maintainer script but the preinst that refuses to lose files
-	if strings.Join(names, " ") != "conffiles control md5sums preinst" {
+	// the preinst that refuses to lose files, and the scripts that hand
+	// Debian's ipvsadm's boot-time job to our unit (e2e/system tests them)
+	if strings.Join(names, " ") != "conffiles control md5sums postinst postrm preinst prerm" {
 		t.Errorf("control members %q", names)
 	}
 	if c := readFile(t, filepath.Join(ctl, "conffiles")); c != "/etc/default/ipvsadm\n/etc/ipvsadm.rules\n" {
 		t.Errorf("conffiles = %q", c)
 	}
-	if c := readFile(t, filepath.Join(ctl, "preinst")); c != readFile(t, "deb-preinst") {
-		t.Errorf("preinst is not dist/deb-preinst")
+	for _, s := range []string{"preinst", "postinst", "prerm", "postrm"} {
+		if c := readFile(t, filepath.Join(ctl, s)); c != readFile(t, "deb-"+s) {
+			t.Errorf("%s is not dist/deb-%s", s, s)
+		}
 	}
 }
 
