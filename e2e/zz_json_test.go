@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lvsgo/ipvsadm/internal/jsontable"
+	"github.com/lvsgo/ipvsadm/internal/upstream"
 )
 
 // TestJSON builds testdata/list's rich table with the reference (every
@@ -68,7 +69,9 @@ func TestJSON(t *testing.T) {
 		// times, and leave the expiry column out of -c views.
 		var diff string
 		for try := 0; try < 5; try++ {
-			want := runBin(t, refBin, args...)
+			// The reference is bookworm's: ours prints what upstream
+			// fixed since (package upstream), unsigned fwmarks here.
+			want := upstream.Apply(upstream.Bookworm, runBin(t, refBin, args...), nil)
 			got := runBin(t, oursBin, append(args, "--json")...)
 			doc, err := jsontable.Decode([]byte(got))
 			if err != nil {
