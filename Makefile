@@ -96,16 +96,13 @@ $(E2EBIN): FORCE
 KERNELS     ?= 5.10 6.1 6.12 7.2 7.3
 FULL_KERNEL ?= 6.1
 E2E_MATRIX  ?= ^(TestDiff|TestLab)
+# VMs at a time (e2e/vm/matrix.sh): each is one host thread.
+E2E_JOBS    ?= 2
 
 e2e: build deps $(E2EBIN)
 	@full=$(FULL_KERNEL); case " $(KERNELS) " in *" $$full "*) ;; *) full=$(firstword $(KERNELS));; esac; \
-	for k in $(KERNELS); do \
-		if [ "$$k" = "$$full" ]; then sel=""; what="every VM test"; \
-		else sel='-test.run=$(E2E_MATRIX)'; what="the differential suite and the labs"; fi; \
-		echo "e2e: kernel $$k: $$what"; \
-		KERNEL=$$k e2e/vm/run.sh $(patsubst $(CURDIR)/%,/host/%,$(E2EBIN)) -test.v -test.count=1 $$sel $(E2EFLAGS) || \
-			{ echo "e2e: FAILED on kernel $$k" >&2; exit 1; }; \
-	done
+	KERNELS='$(KERNELS)' E2E_MATRIX='$(E2E_MATRIX)' e2e/vm/matrix.sh $(E2E_JOBS) $$full \
+		$(patsubst $(CURDIR)/%,/host/%,$(E2EBIN)) -test.v -test.count=1 $(E2EFLAGS)
 
 # e2e-system: the system tests (e2e/system, build tag system): real Debian
 # systems of SYSTEM_RELEASES, built by e2e/system/mkimage.sh from Debian's
