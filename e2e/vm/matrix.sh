@@ -21,6 +21,7 @@ for k in $order; do
 done
 one() {
 	local k=$1 sel=() what="every VM test" t0=$SECONDS
+	shift
 	if [ "$k" != "$full" ]; then sel=("-test.run=$E2E_MATRIX"); what="the differential suite and the labs"; fi
 	echo "e2e: kernel $k: $what: started"
 	KERNEL=$k "$HERE/run.sh" "$bin" "$@" "${sel[@]}" > "$logs/$k.log" 2>&1
