@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/lvsgo/ipvsadm/internal/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,8 +22,6 @@ import (
 // follows the opening thread; so the main goroutine is pinned to the main
 // thread from init on, and setns is done there before anything else runs.
 func init() { runtime.LockOSThread() }
-
-const netnsDir = "/run/netns"
 
 // netnsArg splits a leading --netns NAME (or --netns=NAME) off args
 // (args[0] is the program). ok is false when args do not start with it.
@@ -43,32 +42,9 @@ func netnsArg(args []string) (name string, rest []string, ok bool, err error) {
 		return "", args, false, nil
 	}
 	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
-		return "", nil, true, fmt.Errorf("%q: not a namespace name (a name under %s; see ipvsadm help --netns)", name, netnsDir)
+		return "", nil, true, fmt.Errorf("%q: not a namespace name (a name under %s; see ipvsadm help --netns)", name, netns.Dir)
 	}
 	return name, rest, true, nil
-}
-
-// enterNetns moves the calling (main) thread into /run/netns/NAME.
-func enterNetns(name string) error {
-	path := netnsDir + "/" + name
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		if errors.Is(err, unix.ENOENT) {
-			return fmt.Errorf("%s: no such network namespace (%s does not exist; see ip netns add)", name, path)
-		}
-		return fmt.Errorf("%s: cannot open %s: %v", name, path, err)
-	}
-	defer unix.Close(fd)
-	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
-		switch {
-		case errors.Is(err, unix.EPERM):
-			return fmt.Errorf("%s: permission denied: entering a network namespace needs the CAP_SYS_ADMIN capability (run as root)", name)
-		case errors.Is(err, unix.EINVAL):
-			return fmt.Errorf("%s: %s is not a network namespace", name, path)
-		}
-		return fmt.Errorf("%s: setns: %v", name, err)
-	}
-	return nil
 }
 
 // withNetns handles a leading --netns; it returns the remaining arguments,
@@ -80,7 +56,7 @@ func withNetns(args []string, stderr io.Writer) ([]string, int, bool) {
 		return args, 0, true
 	}
 	if err == nil {
-		err = enterNetns(name)
+		err = netns.Enter(name)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ipvsadm --netns: %v\n", err)
