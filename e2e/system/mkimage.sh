@@ -28,6 +28,11 @@ bookworm | trixie) ;;
 esac
 PKGS="systemd systemd-sysv udev linux-image-amd64 kmod iproute2 procps iputils-arping ipvsadm keepalived"
 D=$CACHE/system-$rel
+# The tests of one run ask for the same image at once: one builds it, the
+# others wait here and then find it ready (the lock is released at exit).
+mkdir -p "$CACHE"
+exec 9>"$D.lock"
+flock 9
 key=$({
 	cat "$0"
 	echo "$rel $PKGS"
@@ -53,10 +58,19 @@ mkdir -p "$T"
 trap 'rm -rf "$T"' EXIT
 # keepalived is installed for its dependencies, then purged: the test
 # installs it from /root/debs beside ipvsadm-go.
-mmdebstrap --quiet --variant=minbase --include="$(echo $PKGS | tr ' ' ,)" \
+# A mirror that fails once (a dropped connection, a sync in progress) gets
+# two more tries, each from an empty directory.
+try=1
+until mmdebstrap --quiet --variant=minbase --include="$(echo $PKGS | tr ' ' ,)" \
 	--customize-hook='mkdir -p "$1/root/debs" && cp "$1"/var/cache/apt/archives/ipvsadm_*.deb "$1"/var/cache/apt/archives/keepalived_*.deb "$1/root/debs/"' \
 	--customize-hook='chroot "$1" dpkg --purge keepalived' \
-	"$rel" "$T/root" "http://deb.debian.org/debian" >&2
+	"$rel" "$T/root" "http://deb.debian.org/debian" >&2; do
+	[ $try -lt 3 ] || exit 1
+	try=$((try + 1))
+	echo "mkimage: mmdebstrap failed, try $try of 3" >&2
+	rm -rf "$T"
+	mkdir -p "$T"
+done
 R=$T/root
 
 echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" > "$R/etc/fstab"

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -42,16 +43,28 @@ func cacheDir(t *testing.T) string {
 	return filepath.Join(repoRoot(t), ".cache")
 }
 
+// images: one build of each release's image per test run, shared by the
+// parallel tests that boot it (mkimage.sh also locks, for other processes).
+var images sync.Map // release -> func() (string, error)
+
 // image builds (or finds cached) the release's image and returns its
 // directory.
 func image(t *testing.T, rel string) string {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(repoRoot(t), "e2e/system/mkimage.sh"), rel)
-	cmd.Env = append(os.Environ(), "CACHE="+cacheDir(t))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("mkimage.sh %s: %v\n%s", rel, err, b)
+	root, cache := repoRoot(t), cacheDir(t)
+	build, _ := images.LoadOrStore(rel, sync.OnceValues(func() (string, error) {
+		cmd := exec.Command(filepath.Join(root, "e2e/system/mkimage.sh"), rel)
+		cmd.Env = append(os.Environ(), "CACHE="+cache)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("mkimage.sh %s: %v\n%s", rel, err, b)
+		}
+		return filepath.Join(cache, "system-"+rel), nil
+	}))
+	dir, err := build.(func() (string, error))()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(cacheDir(t), "system-"+rel)
+	return dir
 }
 
 // debs: the ipvsadm-go packages make e2e-system built: $SYSTEM_DEB (the
