@@ -47,30 +47,15 @@ func Run(args []string, env Env) int {
 		fmt.Fprintf(stderr, prefix+format+"\n", a...)
 		return status
 	}
-	var file string
-	var dry, haveFile bool
-	for i, a := range args {
-		switch {
-		case a == "--help" || a == "-h":
-			io.WriteString(stdout, Usage)
-			return 0
-		case a == "--dry-run":
-			dry = true
-		case a == "--" && i+1 == len(args)-1 && !haveFile:
-			file, haveFile = args[i+1], true
-			goto parsed
-		case a != "-" && len(a) > 0 && a[0] == '-':
-			return fail(2, "unknown option %q (see ipvsadm apply --help)", a)
-		case haveFile:
-			return fail(2, "one file only (see ipvsadm apply --help)")
-		default:
-			file, haveFile = a, true
-		}
+	o, err := parseArgs(args)
+	if o.help {
+		io.WriteString(stdout, Usage)
+		return 0
 	}
-parsed:
-	if !haveFile {
-		return fail(2, "no file given; use - for standard input (see ipvsadm apply --help)")
+	if err != nil {
+		return Command.Fail(stderr, err)
 	}
+	file, dry := o.file, o.dryRun
 	in, name := stdin, "<stdin>"
 	if file != "-" {
 		f, err := os.Open(file)

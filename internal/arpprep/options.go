@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
@@ -52,82 +53,47 @@ then each VIP on lo as /32 (IPv6: /128).
   --dry-run          print the equivalent sysctl/ip commands, change nothing
 `
 
+// Command describes arp-prep for dispatch, help and completion.
+var Command = cli.Command{
+	Word:  "arp-prep",
+	Row:   "ipvsadm arp-prep VIP...",
+	Help:  "prepare a DR/TUN real server (ARP, VIPs on lo)",
+	Usage: Usage,
+	Options: []cli.Option{
+		{Long: "dev", Arg: "IFACE", Kind: cli.Interface, Once: true, Check: sysctl.ValidIfName, Help: "interface whose ARP behaviour to set"},
+		{Long: "all-interfaces", Help: "set the ARP behaviour on every non-loopback interface"},
+		{Long: "remove", Help: "remove the VIPs; restore the sysctls when none is left"},
+		{Long: "persist", Help: "also record the VIPs to prepare them at boot (with --remove: forget them)"},
+		{Long: "boot", Help: "prepare the VIPs recorded by --persist (what the boot unit runs)"},
+		{Long: "check", Help: "change nothing; report each item as ok or wrong"},
+		{Long: "json", Help: "--check output as JSON"},
+		{Long: "dry-run", Help: "print the equivalent sysctl and ip commands, change nothing"},
+		cli.Help,
+	},
+	Operands: cli.Operands{Name: "virtual IP address", Kind: cli.Address, Many: true},
+}
+
 // Parse parses the arguments after "arp-prep".
 func Parse(args []string) (Options, error) {
 	var o Options
-	var devSet bool
 	seen := map[netip.Addr]bool{}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			for _, v := range args[i+1:] {
-				if err := o.addVIP(v, seen); err != nil {
-					return o, err
-				}
-			}
-			break
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			if err := o.addVIP(a, seen); err != nil {
-				return o, err
-			}
-			continue
-		}
-		name, val, hasVal := strings.Cut(a, "=")
-		flag := func() error {
-			if hasVal {
-				return fmt.Errorf("option %s takes no value", name)
-			}
-			return nil
-		}
-		var err error
-		switch name {
-		case "--dev":
-			if !hasVal {
-				if i+1 >= len(args) {
-					return o, fmt.Errorf("option %s needs an interface name", name)
-				}
-				i++
-				val = args[i]
-			}
-			if devSet {
-				return o, errors.New("option --dev given twice")
-			}
-			if err := sysctl.ValidIfName(val); err != nil {
-				return o, err
-			}
-			o.Dev, devSet = val, true
-		case "--all-interfaces":
-			err, o.AllInterfaces = flag(), true
-		case "--remove":
-			err = flag()
-			if o.Mode == ModeCheck {
-				return o, errors.New("--remove and --check do not go together")
-			}
-			o.Mode = ModeRemove
-		case "--check":
-			err = flag()
-			if o.Mode == ModeRemove {
-				return o, errors.New("--remove and --check do not go together")
-			}
-			o.Mode = ModeCheck
-		case "--persist":
-			err, o.Persist = flag(), true
-		case "--boot":
-			err, o.Boot = flag(), true
-		case "--dry-run":
-			err, o.DryRun = flag(), true
-		case "--json":
-			err, o.JSON = flag(), true
-		case "--help", "-h":
-			o.Help = true
-			return o, nil
-		default:
-			return o, fmt.Errorf("unknown option %q", name)
-		}
-		if err != nil {
-			return o, err
-		}
+	r, err := Command.Parse(args, cli.Hooks{Operand: func(v string) error { return o.addVIP(v, seen) }})
+	if r.Ended == "help" {
+		return Options{Help: true}, nil
+	}
+	if err != nil {
+		return o, err
+	}
+	devSet := r.Has("dev")
+	o.Dev, o.AllInterfaces = r.Value("dev"), r.Has("all-interfaces")
+	o.Persist, o.Boot, o.DryRun, o.JSON = r.Has("persist"), r.Has("boot"), r.Has("dry-run"), r.Has("json")
+	switch {
+	case r.Has("remove") && r.Has("check"):
+		return o, errors.New("--remove and --check do not go together")
+	case r.Has("remove"):
+		o.Mode = ModeRemove
+	case r.Has("check"):
+		o.Mode = ModeCheck
 	}
 	if o.Boot {
 		return o, o.checkBoot(devSet)

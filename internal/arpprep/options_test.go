@@ -41,7 +41,7 @@ func TestParse(t *testing.T) {
 		{args: []string{"--boot", "--dev", "eth0"}, err: "--boot and --dev do not go together"},
 		{args: []string{"--boot", "--all-interfaces"}, err: "--boot and --all-interfaces do not go together"},
 		{args: []string{"--boot", "--json"}, err: "--boot and --json do not go together"},
-		{args: []string{"--dev"}, err: "needs an interface name"},
+		{args: []string{"--dev"}, err: "option --dev needs IFACE"},
 		{args: []string{"--dev", "", "10.0.0.1"}, err: "empty interface name"},
 		{args: []string{"--dev", "../../etc", "10.0.0.1"}, err: "invalid interface name"},
 		{args: []string{"--dev", "..", "10.0.0.1"}, err: "invalid interface name"},

@@ -60,9 +60,11 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"begin"}, Options{}, `unknown command "begin"`},
 		{[]string{"start", "stop"}, Options{}, "one command only"},
 		{[]string{"--debian", "--rhel", "start"}, Options{}, "exclude each other"},
-		{[]string{"start", "--rules"}, Options{}, "--rules needs a file"},
-		{[]string{"--config=", "start"}, Options{}, "--config needs a file"},
-		{[]string{"-x", "start"}, Options{}, "unknown option -x"},
+		{[]string{"start", "--rules"}, Options{}, "option --rules needs FILE"},
+		{[]string{"--config=", "start"}, Options{}, "option --config needs FILE"},
+		{[]string{"--config=/a", "--config", "/b", "save"}, Options{Config: "/b", Command: "save"}, ""},
+		{[]string{"-x", "start"}, Options{}, `unknown option "-x"`},
+		{[]string{"start", "--help"}, Options{Help: true}, ""},
 	}
 	for _, tt := range tests {
 		got, err := ParseArgs(tt.args)

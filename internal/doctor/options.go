@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -60,91 +61,60 @@ failed, 1 a check failed, 2 bad usage.
                      (ipip, gue, gre): the decapsulating device must be up
 `
 
+// Command describes doctor for dispatch, help and completion.
+var Command = cli.Command{
+	Word:  "doctor",
+	Row:   "ipvsadm doctor [SERVICE]",
+	Help:  "say why an LVS setup fails, and the fix",
+	Usage: Usage,
+	Options: []cli.Option{
+		{Long: "probe", Help: "also probe: ARP for DR VIPs, TCP connect to real servers"},
+		{Long: "json", Help: "the findings as one line of JSON"},
+		{Long: "real-server", Help: "check this host as a real server of the VIPs"},
+		{Long: "director", Arg: "DIP", Kind: cli.Address, Once: true, Check: checkDirector,
+			Help: "a NAT real server behind this director"},
+		{Long: "tunnel", Arg: "TYPE", Kind: cli.Words, Words: tunnelTypes(), Once: true,
+			Check: cli.OneOf("tunnel type", tunnelTypes()), Help: "a real server that receives tunnelled packets"},
+		cli.Help,
+	},
+	Operands: cli.Operands{Name: "virtual IP address", Kind: cli.Address, Many: true},
+	Service:  true,
+}
+
+// tunnelTypes are the words --tunnel takes: the ipvs package's names.
+func tunnelTypes() []string {
+	var w []string
+	for t := ipvs.TunnelType(0); t.Known(); t++ {
+		w = append(w, t.String())
+	}
+	return w
+}
+
+// checkDirector validates --director's value: an IP address, no zone.
+func checkDirector(v string) error {
+	if a, err := netip.ParseAddr(v); err != nil || a.Zone() != "" {
+		return fmt.Errorf("invalid director address %q: not an IP address", v)
+	}
+	return nil
+}
+
 // Parse reads the arguments after "doctor".
 func Parse(args []string) (Options, error) {
 	var o Options
-	var dirSet bool
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			for _, t := range args[i+1:] {
-				if err := o.addTarget(t); err != nil {
-					return o, err
-				}
-			}
-			break
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			if err := o.addTarget(a); err != nil {
-				return o, err
-			}
-			continue
-		}
-		name, val, hasVal := strings.Cut(a, "=")
-		// value returns the option's value, attached or the next word.
-		value := func(what string) (string, error) {
-			if hasVal {
-				return val, nil
-			}
-			if i+1 >= len(args) {
-				return "", fmt.Errorf("option %s needs %s", name, what)
-			}
-			i++
-			return args[i], nil
-		}
-		flag := func(p *bool) error {
-			if hasVal {
-				return fmt.Errorf("option %s takes no value", name)
-			}
-			*p = true
-			return nil
-		}
-		var err error
-		switch name {
-		case "--probe":
-			err = flag(&o.Probe)
-		case "--json":
-			err = flag(&o.JSON)
-		case "--real-server":
-			err = flag(&o.RealServer)
-		case "--help", "-h":
-			o.Help = true
-			return o, nil
-		case "--director":
-			var v string
-			if v, err = value("the director's address"); err != nil {
-				return o, err
-			}
-			if dirSet {
-				return o, errors.New("option --director given twice")
-			}
-			dirSet = true
-			if o.Director, err = netip.ParseAddr(v); err != nil || o.Director.Zone() != "" {
-				return o, fmt.Errorf("invalid director address %q: not an IP address", v)
-			}
-			o.Director = o.Director.Unmap()
-		case "--tunnel":
-			var v string
-			if v, err = value("a tunnel type"); err != nil {
-				return o, err
-			}
-			if _, ok := ipvs.ParseTunnelType(v); !ok {
-				return o, fmt.Errorf("invalid tunnel type %q: ipip, gue or gre", v)
-			}
-			if o.Tunnel != "" {
-				return o, errors.New("option --tunnel given twice")
-			}
-			o.Tunnel = v
-		default:
-			n, err := o.serviceWord(args, i)
-			if err != nil {
-				return o, err
-			}
-			i += n
-		}
-		if err != nil {
-			return o, err
-		}
+	r, err := Command.Parse(args, cli.Hooks{
+		Operand: o.addTarget,
+		Other:   grammar.ServiceWords,
+	})
+	if r.Ended == "help" {
+		return Options{Help: true}, nil
+	}
+	if err != nil {
+		return o, err
+	}
+	o.Probe, o.JSON, o.RealServer = r.Has("probe"), r.Has("json"), r.Has("real-server")
+	o.ServiceArgs, o.Tunnel = r.Other, r.Value("tunnel")
+	if r.Has("director") {
+		o.Director = netip.MustParseAddr(r.Value("director")).Unmap() // checked by checkDirector
 	}
 	switch {
 	case o.RealServer && len(o.ServiceArgs) > 0:
@@ -161,17 +131,6 @@ func Parse(args []string) (Options, error) {
 		return o, errors.New("--director (NAT) and --tunnel do not go together")
 	}
 	return o, nil
-}
-
-// serviceWord takes the service option at args[i] (and its value) into
-// ServiceArgs and returns how many words after it it used.
-func (o *Options) serviceWord(args []string, i int) (int, error) {
-	n, err := grammar.ServiceWords(args, i)
-	if err != nil {
-		return 0, err
-	}
-	o.ServiceArgs = append(o.ServiceArgs, args[i:i+n]...)
-	return n - 1, nil
 }
 
 // addTarget reads one real-server mode argument: VIP, VIP:port or

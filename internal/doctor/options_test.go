@@ -40,7 +40,7 @@ func TestParse(t *testing.T) {
 		{args: []string{"--real-server", "-t", "1.2.3.4:80"}, err: "--real-server takes VIPs"},
 		{args: []string{"--real-server", "--probe", "1.2.3.4"}, err: "--probe goes with the director"},
 		{args: []string{"--director", "1.2.3.4"}, err: "go with --real-server"},
-		{args: []string{"--real-server", "--director"}, err: "needs the director's address"},
+		{args: []string{"--real-server", "--director"}, err: "option --director needs DIP"},
 		{args: []string{"--real-server", "--director", "x", "1.2.3.4"}, err: `invalid director address "x"`},
 		{args: []string{"--real-server", "--director", "1.1.1.1", "--director", "1.1.1.1", "1.2.3.4"}, err: "given twice"},
 		{args: []string{"--real-server", "--tunnel", "vxlan", "1.2.3.4"}, err: `invalid tunnel type "vxlan"`},

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 )
 
@@ -95,93 +95,62 @@ p pause, / filter services (Enter keeps, Esc drops), Up, Down, PgUp, PgDn,
 Home, End scroll, Ctrl-L redraw.
 `
 
+// Command describes top for dispatch, help and completion.
+var Command = cli.Command{
+	Word:  "top",
+	Row:   "ipvsadm top [SERVICE]",
+	Help:  "live traffic per service and real server",
+	Usage: Usage,
+	Options: []cli.Option{
+		{Long: "numeric", Short: 'n', Help: "addresses and ports as numbers"},
+		{Long: "interval", Arg: "SECONDS", Kind: cli.Number, Once: true, Help: "time between refreshes (default 2)",
+			Check: func(v string) error { _, err := parseInterval(v); return err }},
+		{Long: "sort", Arg: "KEY", Kind: cli.Words, Words: SortKeys(), Once: true, Help: "sort by this column, largest first",
+			Check: cli.OneOf("sort key", SortKeys())},
+		{Long: "batch", Arg: "N", Kind: cli.Number, Once: true, Help: "print this many plain-text frames and exit",
+			Check: func(v string) error { _, err := parseBatch(v); return err }},
+		{Long: "json", Help: "frames as JSON lines"},
+		cli.Help,
+	},
+	Service: true,
+}
+
 // Parse reads the arguments after "top".
 func Parse(args []string) (Options, error) {
 	o := Options{Interval: DefaultInterval}
-	seen := map[string]bool{}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, val, hasVal := strings.Cut(a, "=")
-		if !strings.HasPrefix(a, "--") {
-			name, hasVal = a, false
-		}
-		value := func() (string, error) {
-			if hasVal {
-				return val, nil
-			}
-			if i+1 >= len(args) {
-				return "", fmt.Errorf("option %s needs a value", name)
-			}
-			i++
-			return args[i], nil
-		}
-		once := func() error {
-			if seen[name] {
-				return fmt.Errorf("option %s given twice", name)
-			}
-			seen[name] = true
-			return nil
-		}
-		flag := func(p *bool) error {
-			if hasVal {
-				return fmt.Errorf("option %s takes no value", name)
-			}
-			*p = true
-			return nil
-		}
-		var err error
-		switch name {
-		case "-h", "--help":
-			o.Help = true
-			return o, nil
-		case "-n", "--numeric":
-			err = flag(&o.Numeric)
-		case "--json":
-			err = flag(&o.JSON)
-		case "--interval":
-			var v string
-			if v, err = value(); err == nil {
-				if err = once(); err == nil {
-					o.Interval, err = parseInterval(v)
-				}
-			}
-		case "--sort":
-			var v string
-			if v, err = value(); err == nil {
-				if err = once(); err == nil {
-					var ok bool
-					if o.Sort, ok = ParseSortKey(v); !ok {
-						err = fmt.Errorf("invalid sort key %q: %s", v, strings.Join(SortKeys(), ", "))
-					}
-				}
-			}
-		case "--batch":
-			var v string
-			if v, err = value(); err == nil {
-				if err = once(); err == nil {
-					n, e := strconv.Atoi(v)
-					if e != nil || n < 1 {
-						err = fmt.Errorf("invalid frame count %q: a whole number from 1", v)
-					}
-					o.Batch = n
-				}
-			}
-		default:
-			if !strings.HasPrefix(a, "-") || a == "-" {
-				return o, fmt.Errorf("unexpected argument %q: give a service as -t|-u|--sctp-service VIP:port or -f mark", a)
-			}
-			n, e := grammar.ServiceWords(args, i)
-			if e != nil {
-				return o, e
-			}
-			o.ServiceArgs = append(o.ServiceArgs, args[i:i+n]...)
-			i += n - 1
-		}
-		if err != nil {
-			return o, err
-		}
+	r, err := Command.Parse(args, cli.Hooks{
+		Other: grammar.ServiceWords,
+		Operand: func(a string) error {
+			return fmt.Errorf("unexpected argument %q: give a service as -t|-u|--sctp-service VIP:port or -f mark", a)
+		},
+	})
+	if r.Ended == "help" {
+		return Options{Interval: DefaultInterval, Help: true}, nil
+	}
+	if err != nil {
+		return o, err
+	}
+	// The values were checked as they were read.
+	o.Numeric, o.JSON, o.ServiceArgs = r.Has("numeric"), r.Has("json"), r.Other
+	if r.Has("interval") {
+		o.Interval, _ = parseInterval(r.Value("interval"))
+	}
+	if r.Has("sort") {
+		o.Sort, _ = ParseSortKey(r.Value("sort"))
+	}
+	if r.Has("batch") {
+		o.Batch, _ = parseBatch(r.Value("batch"))
 	}
 	return o, nil
+}
+
+// parseBatch reads --batch: a frame count from 1.
+func parseBatch(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("invalid frame count %q: a whole number from 1", s)
+	}
+	return n, nil
 }
 
 // parseInterval reads --interval: seconds, decimals allowed.

@@ -40,7 +40,7 @@ func TestParse(t *testing.T) {
 		{"--interval 2s", Options{}, `invalid interval "2s": seconds from 0.1 to 86400`},
 		{"--interval NaN", Options{}, `invalid interval "NaN": seconds from 0.1 to 86400`},
 		{"--interval 86401", Options{}, `invalid interval "86401": seconds from 0.1 to 86400`},
-		{"--interval", Options{}, "option --interval needs a value"},
+		{"--interval", Options{}, "option --interval needs SECONDS"},
 		{"--interval 1 --interval 2", Options{}, "option --interval given twice"},
 		{"--sort cpu", Options{}, `invalid sort key "cpu": cps, inpps, outpps, inbps, outbps, active, inactive, name`},
 		{"--sort CPS", Options{}, `invalid sort key "CPS": cps, inpps, outpps, inbps, outbps, active, inactive, name`},
