@@ -20,6 +20,7 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/apply"
 	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/boot"
+	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/internal/completion"
 	"github.com/lvsgo/ipvsadm/internal/doctor"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
@@ -72,40 +73,59 @@ func run(args []string, s stdio) int {
 	return progname.Run(args, s.in, s.out, s.err, runIpvsadm)
 }
 
+// command is one entry of the registry: a subcommand's descriptor and
+// how it runs here. ifRefused: the word is ours only where ipvsadm 1.31
+// refuses the line, for it acts on a few that start with it ("help -h"
+// prints its help, "version -v" its version: popt finds options
+// anywhere); those stay its.
+type command struct {
+	cli.Command
+	run       func(args []string) int
+	ifRefused bool
+}
+
+// commands is the registry: every subcommand, described once by its
+// package, in the order help lists them, with the function that runs it
+// on the Env built here. Dispatch, help, --help and completion all read
+// it.
+func commands(prog string, s stdio) []command {
+	return []command{
+		{Command: arpprep.Command, run: func(a []string) int { return arpprep.Run(a, arpprepEnv(s)) }},
+		{Command: apply.Command, run: func(a []string) int {
+			applyGC()
+			return apply.Run(a, apply.Env{Open: openIPVS, Parser: systemParser(), Go: goHere,
+				Stdin: s.in, Stdout: s.out, Stderr: s.err})
+		}},
+		{Command: completion.Command, run: func(a []string) int {
+			return completion.Main(a, descriptors(prog, s), s.out, s.err)
+		}},
+		{Command: boot.Command, run: func(a []string) int { return boot.Run(a, bootEnv(s)) }},
+		{Command: doctor.Command, run: func(a []string) int { return doctor.Run(a, doctorEnv(s)) }},
+		{Command: top.Command, run: func(a []string) int { return top.Run(a, topEnv(s)) }},
+		{Command: about.HelpCommand, ifRefused: true, run: func(a []string) int { return about.Help(a, aboutEnv(prog, s)) }},
+		{Command: about.VersionCommand, ifRefused: true, run: func(a []string) int { return about.Version(a, aboutEnv(prog, s)) }},
+	}
+}
+
+// descriptors are the registry's descriptors, for help and completion.
+func descriptors(prog string, s stdio) []cli.Command {
+	var d []cli.Command
+	for _, c := range commands(prog, s) {
+		d = append(d, c.Command)
+	}
+	return d
+}
+
 // subcommand returns the addition that args (args[0] the program) call
 // for, or nil when they are an ipvsadm 1.31 command line. Subcommands are
 // words ipvsadm 1.31 rejects as a first argument, so dispatching on them
 // leaves the ipvsadm grammar itself untouched.
 func subcommand(args []string, s stdio) func(args []string) int {
-	switch args[1] {
-	case "arp-prep":
-		return func(a []string) int { return arpprep.Run(a, arpprepEnv(s)) }
-	case "boot":
-		return func(a []string) int { return boot.Run(a, bootEnv(s)) }
-	case "doctor":
-		return func(a []string) int { return doctor.Run(a, doctorEnv(s)) }
-	case "top":
-		return func(a []string) int { return top.Run(a, topEnv(s)) }
-	case "completion":
-		return func(a []string) int { return completion.Main(a, s.out, s.err) }
-	case "apply":
-		return func(a []string) int {
-			applyGC()
-			return apply.Run(a, apply.Env{Open: openIPVS, Parser: systemParser(), Go: goHere,
-				Stdin: s.in, Stdout: s.out, Stderr: s.err})
+	for _, c := range commands(args[0], s) {
+		if c.Word != args[1] || c.ifRefused && !refusedBy131(args) {
+			continue
 		}
-	case "help", "version":
-		// ipvsadm 1.31 does act on a few lines that start with these
-		// words: "help -h" prints its help, "version -v" its version
-		// (popt finds options anywhere). Those stay its.
-		if !refusedBy131(args) {
-			return nil
-		}
-		env := aboutEnv(args[0], s)
-		if args[1] == "help" {
-			return func(a []string) int { return about.Help(a, env) }
-		}
-		return func(a []string) int { return about.Version(a, env) }
+		return c.run
 	}
 	return nil
 }
@@ -119,8 +139,8 @@ func refusedBy131(args []string) bool {
 	return ex != nil && ex.Status != 0 && ex.Status != grammar.StatusSegfault
 }
 
-// aboutEnv is help and version on this binary and this kernel; the
-// usage of the other subcommands is their own --help.
+// aboutEnv is help and version on this binary and this kernel, help
+// listing the registry's subcommands.
 func aboutEnv(prog string, s stdio) about.Env {
 	bi, _ := debug.ReadBuildInfo()
 	return about.Env{
@@ -129,11 +149,9 @@ func aboutEnv(prog string, s stdio) about.Env {
 		Build:        bi,
 		Kernel:       kernelInfo,
 		Root:         os.Geteuid() == 0,
-		Usage: func(word string) int {
-			return subcommand([]string{prog, word}, s)([]string{"--help"})
-		},
-		Stdout: s.out,
-		Stderr: s.err,
+		Commands:     descriptors(prog, s),
+		Stdout:       s.out,
+		Stderr:       s.err,
 	}
 }
 

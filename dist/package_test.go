@@ -16,8 +16,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-
-	"github.com/lvsgo/ipvsadm/internal/completion"
 )
 
 // The .deb and .rpm that "make deb rpm" builds, in three versions: v1 with
@@ -321,10 +319,10 @@ func contents(t *testing.T, kind string) map[string]string {
 		"usr/sbin/ipvsadm":                                      fileDesc(0o755, bin),
 		"usr/sbin/ipvsadm-save":                                 "l ipvsadm",
 		"usr/sbin/ipvsadm-restore":                              "l ipvsadm",
-		"usr/share/bash-completion/completions/ipvsadm":         fileDesc(0o644, completion.Bash()),
+		"usr/share/bash-completion/completions/ipvsadm":         fileDesc(0o644, script(t, "bash")),
 		"usr/share/bash-completion/completions/ipvsadm-save":    "l ipvsadm",
 		"usr/share/bash-completion/completions/ipvsadm-restore": "l ipvsadm",
-		"usr/share/zsh/vendor-completions/_ipvsadm":             fileDesc(0o644, completion.Zsh()),
+		"usr/share/zsh/vendor-completions/_ipvsadm":             fileDesc(0o644, script(t, "zsh")),
 		"etc/ipvsadm.rules":                                     fileDesc(0o644, readFile(t, "ipvsadm.rules")),
 	}
 	m["usr/share/man/man8/ipvsadm.8.gz"] = gzDesc(0o644, readFile(t, "../ipvsadm.8"))

@@ -4,6 +4,8 @@ import (
 	"io"
 	"runtime/debug"
 
+	"github.com/lvsgo/ipvsadm/internal/cli"
+
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -21,8 +23,8 @@ type Env struct {
 	Kernel func() (ipvs.Info, error)
 	// Root is whether we run as root (it words why IPVS was refused).
 	Root bool
-	// Usage prints the usage of a subcommand other than help and version
-	// (ipvsadm WORD --help) and returns its status.
-	Usage          func(word string) int
+	// Commands are the subcommands, help and version included, in the
+	// order help lists them.
+	Commands       []cli.Command
 	Stdout, Stderr io.Writer
 }

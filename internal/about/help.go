@@ -4,61 +4,73 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/cli"
 )
 
-// Addition is one thing this ipvsadm has that ipvsadm 1.31 does not.
+// Addition is one thing this ipvsadm has that ipvsadm 1.31 does not and
+// that is no subcommand: an option or a program name. The subcommands
+// are the Commands help is given (Env.Commands).
 type Addition struct {
-	Word  string // what names it: a subcommand, an option or a program name
+	Word  string // what names it: an option or a program name
 	Usage string // how it is written, from the program name on
 	Help  string // what it does, one short line
-	Sub   bool   // a subcommand: "ipvsadm WORD --help" or "ipvsadm help WORD" prints its usage
 }
 
-// Additions is every addition, in the order help lists them. A new
-// subcommand (doctor, top, boot, ...) is one more row here; the tests then
-// want it in the man page's SYNOPSIS and in the completion table.
+// Additions are the additions other than subcommands, in the order help
+// lists them after the subcommands.
 var Additions = []Addition{
-	{Word: "arp-prep", Usage: "ipvsadm arp-prep VIP...", Help: "prepare a DR/TUN real server (ARP, VIPs on lo)", Sub: true},
-	{Word: "apply", Usage: "ipvsadm apply FILE|-", Help: "make the table equal to a -S file, no flush", Sub: true},
 	{Word: "--json", Usage: "ipvsadm -L --json", Help: "list views as one line of JSON"},
 	{Word: "--netns", Usage: "ipvsadm --netns NAME ...", Help: "run in the network namespace /run/netns/NAME"},
 	{Word: "--test", Usage: "ipvsadm -R --test", Help: "check a restore input, apply nothing"},
-	{Word: "completion", Usage: "ipvsadm completion bash|zsh", Help: "print a shell completion script", Sub: true},
-	{Word: "boot", Usage: "ipvsadm boot COMMAND", Help: "the packaged service, from Debian/RHEL settings", Sub: true},
-	{Word: "doctor", Usage: "ipvsadm doctor [SERVICE]", Help: "say why an LVS setup fails, and the fix", Sub: true},
-	{Word: "top", Usage: "ipvsadm top [SERVICE]", Help: "live traffic per service and real server", Sub: true},
-	{Word: "help", Usage: "ipvsadm help [WORD]", Help: "this list, or the usage of WORD", Sub: true},
-	{Word: "version", Usage: "ipvsadm version [--json]", Help: "versions of this ipvsadm, Go and kernel IPVS", Sub: true},
 	{Word: "ipvsadm-save", Usage: "ipvsadm-save [-n]", Help: "called so, acts as 1.31's ipvsadm-save script"},
 	{Word: "ipvsadm-restore", Usage: "ipvsadm-restore", Help: "called so, acts as 1.31's ipvsadm-restore script"},
 }
 
-// Subcommands returns the words of the additions that are subcommands.
-func Subcommands() []string {
-	var w []string
-	for _, a := range Additions {
-		if a.Sub {
-			w = append(w, a.Word)
-		}
+// HelpCommand and VersionCommand describe help and version. Neither has
+// a --help: ipvsadm 1.31 acts on "help --help" and "version -h" (it
+// prints its help), so `ipvsadm help help` and `ipvsadm help version`
+// print their usage.
+var (
+	HelpCommand = cli.Command{
+		Word:     "help",
+		Row:      "ipvsadm help [WORD]",
+		Help:     "this list, or the usage of WORD",
+		Usage:    helpUsage,
+		Operands: cli.Operands{Name: "subcommand", Kind: cli.Subcommand},
 	}
-	return w
+	VersionCommand = cli.Command{
+		Word:    "version",
+		Row:     "ipvsadm version [--json]",
+		Help:    "versions of this ipvsadm, Go and kernel IPVS",
+		Usage:   versionUsage,
+		Options: []cli.Option{{Long: "json", Once: true, Help: "the same as one line of JSON"}},
+	}
+)
+
+// rows are help's rows: each subcommand's, then each other addition's.
+func rows(cmds []cli.Command) []Addition {
+	var r []Addition
+	for _, c := range cmds {
+		r = append(r, Addition{Word: c.Word, Usage: c.Row, Help: c.Help})
+	}
+	return append(r, Additions...)
 }
 
-// HelpText is what `ipvsadm help` prints.
-func HelpText() string {
+// HelpText is what `ipvsadm help` prints, cmds being the subcommands.
+func HelpText(cmds []cli.Command) string {
+	rs := rows(cmds)
 	width := 0
-	for _, a := range Additions {
+	for _, a := range rs {
 		width = max(width, len(a.Usage))
 	}
 	var b strings.Builder
 	b.WriteString(`ipvsadm in Go: a drop-in replacement for ipvsadm 1.31.
-
 Every ipvsadm 1.31 command line works as it does there: see ipvsadm -h
 (which, like 1.31's, needs IPVS) and man ipvsadm. Added to those, and
 changing none of them:
-
 `)
-	for _, a := range Additions {
+	for _, a := range rs {
 		fmt.Fprintf(&b, "  %-*s  %s\n", width, a.Usage, a.Help)
 	}
 	b.WriteString("\nipvsadm help WORD describes one of them, man ipvsadm all.\n")
@@ -82,40 +94,36 @@ the exit status is 0 all the same.
   --json   the same as one line of JSON
 `
 
-// Help runs `ipvsadm help [WORD]`.
+// Help runs `ipvsadm help [WORD]`. A WORD may be an option (--netns),
+// so help reads its words itself.
 func Help(args []string, env Env) int {
 	if len(args) == 0 {
-		io.WriteString(env.Stdout, HelpText())
+		io.WriteString(env.Stdout, HelpText(env.Commands))
 		return 0
 	}
 	if len(args) > 1 {
-		return fail(env.Stderr, "help", "one word at most (see ipvsadm help)")
+		return failHelp(env.Stderr, "one word at most")
 	}
-	switch w := args[0]; w {
-	case "help":
-		io.WriteString(env.Stdout, helpUsage)
-		return 0
-	case "version":
-		io.WriteString(env.Stdout, versionUsage)
-		return 0
-	default:
-		for _, a := range Additions {
-			// An option may be asked for without its dashes (help json).
-			if a.Word != w && a.Word != "--"+w {
-				continue
-			}
-			if a.Sub && env.Usage != nil {
-				return env.Usage(w)
-			}
+	w := args[0]
+	for _, c := range env.Commands {
+		if c.Word == w {
+			io.WriteString(env.Stdout, c.Usage)
+			return 0
+		}
+	}
+	for _, a := range Additions {
+		// An option may be asked for without its dashes (help json).
+		if a.Word == w || a.Word == "--"+w {
 			fmt.Fprintf(env.Stdout, "%s\n    %s; see man ipvsadm.\n", a.Usage, a.Help)
 			return 0
 		}
-		return fail(env.Stderr, "help", fmt.Sprintf("no addition called %q (see ipvsadm help)", w))
 	}
+	return failHelp(env.Stderr, fmt.Sprintf("no addition called %q", w))
 }
 
-// fail prints an addition's one-line error and returns 2.
-func fail(w io.Writer, word, msg string) int {
-	fmt.Fprintf(w, "ipvsadm %s: %s\n", word, msg)
+// failHelp prints help's one-line error, which points to the list, and
+// returns 2.
+func failHelp(w io.Writer, msg string) int {
+	fmt.Fprintf(w, "ipvsadm help: %s (see ipvsadm help)\n", msg)
 	return 2
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -163,17 +164,13 @@ func (in Info) JSON() string {
 // Version runs `ipvsadm version [--json]`. It fails only on a bad
 // argument: without IPVS it says why and exits 0.
 func Version(args []string, env Env) int {
-	asJSON := false
-	for _, a := range args {
-		switch {
-		case a == "--json" && asJSON:
-			return fail(env.Stderr, "version", "--json given twice (see ipvsadm help version)")
-		case a == "--json":
-			asJSON = true
-		default:
-			return fail(env.Stderr, "version", fmt.Sprintf("unknown argument %q (see ipvsadm help version)", a))
-		}
+	r, err := VersionCommand.Parse(args, cli.Hooks{Operand: func(a string) error {
+		return cli.ErrOperand(a)
+	}})
+	if err != nil {
+		return VersionCommand.Fail(env.Stderr, err)
 	}
+	asJSON := r.Has("json")
 	in := Describe(env.Linked, env.LinkedCommit, env.Build)
 	if env.Kernel != nil {
 		info, err := env.Kernel()

@@ -51,7 +51,7 @@ func writeScript(t *testing.T, body string) string {
 }
 
 func TestBashSyntax(t *testing.T) {
-	out, err := exec.Command("bash", "-n", writeScript(t, Bash())).CombinedOutput()
+	out, err := exec.Command("bash", "-n", writeScript(t, Bash(commands))).CombinedOutput()
 	if err != nil || len(out) > 0 {
 		t.Fatalf("bash -n: %v\n%s", err, out)
 	}
@@ -64,7 +64,7 @@ func sorted(s ...string) []string {
 }
 
 func TestBashCompletes(t *testing.T) {
-	script := writeScript(t, Bash())
+	script := writeScript(t, Bash(commands))
 	schedulers := sorted(Schedulers...)
 	for _, tc := range []struct {
 		words []string
@@ -132,7 +132,7 @@ func TestBashCompletes(t *testing.T) {
 }
 
 func TestBashCompletesFiles(t *testing.T) {
-	script := writeScript(t, Bash())
+	script := writeScript(t, Bash(commands))
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "lvs.rules"), nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestBashCompletesFiles(t *testing.T) {
 // Every option of the table is offered for "-" and for "--" and its
 // first letters.
 func TestBashOffersEveryOption(t *testing.T) {
-	script := writeScript(t, Bash())
+	script := writeScript(t, Bash(commands))
 	all := complete(t, script, "ipvsadm", "-")
 	for _, o := range Options {
 		for _, f := range o.Forms() {
@@ -160,7 +160,7 @@ func TestBashOffersEveryOption(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range Subcommands {
+	for _, s := range subcommands(commands) {
 		all := complete(t, script, "ipvsadm", s.Name, "-")
 		for _, o := range s.Options {
 			for _, f := range o.Forms() {
@@ -186,7 +186,7 @@ func TestZshSyntax(t *testing.T) {
 	if err != nil {
 		t.Skip("zsh not installed (apt-get install zsh); structure is checked by TestZshStructure")
 	}
-	out, err := exec.Command(zsh, "-n", writeScript(t, Zsh())).CombinedOutput()
+	out, err := exec.Command(zsh, "-n", writeScript(t, Zsh(commands))).CombinedOutput()
 	if err != nil || len(out) > 0 {
 		t.Fatalf("zsh -n: %v\n%s", err, out)
 	}
@@ -194,7 +194,7 @@ func TestZshSyntax(t *testing.T) {
 
 // The zsh script names every option, value and subcommand of the table.
 func TestZshStructure(t *testing.T) {
-	z := Zsh()
+	z := Zsh(commands)
 	if !strings.HasPrefix(z, "#compdef ipvsadm ipvsadm-save ipvsadm-restore\n") {
 		t.Errorf("zsh script does not start with the #compdef line")
 	}
@@ -205,7 +205,7 @@ func TestZshStructure(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range Subcommands {
+	for _, s := range subcommands(commands) {
 		start := strings.Index(z, "\n    "+s.Name+")\n")
 		if start < 0 {
 			t.Errorf("zsh script has no case for %s", s.Name)
@@ -239,16 +239,17 @@ func TestMain_(t *testing.T) {
 		outPrefix  string
 		errNonzero bool
 	}{
-		{args: []string{"bash"}, out: Bash()},
-		{args: []string{"zsh"}, out: Zsh()},
+		{args: []string{"bash"}, out: Bash(commands)},
+		{args: []string{"zsh"}, out: Zsh(commands)},
 		{args: []string{"fish"}, status: 2, err: "ipvsadm completion: unknown shell \"fish\"; want bash or zsh (see ipvsadm completion --help)\n"},
 		{args: nil, status: 2, err: "ipvsadm completion: no shell given; want bash or zsh (see ipvsadm completion --help)\n"},
 		{args: []string{"bash", "zsh"}, status: 2, err: "ipvsadm completion: one shell only (see ipvsadm completion --help)\n"},
 		{args: []string{"--help"}, out: Usage},
 		{args: []string{"-h"}, out: Usage},
+		{args: []string{"bash", "--fish"}, status: 2, err: "ipvsadm completion: unknown option \"--fish\" (see ipvsadm completion --help)\n"},
 	} {
 		var out, errb bytes.Buffer
-		st := Main(tc.args, &out, &errb)
+		st := Main(tc.args, commands, &out, &errb)
 		if st != tc.status || out.String() != tc.out || errb.String() != tc.err {
 			t.Errorf("Main(%q) = %d, stdout %.40q, stderr %q; want %d, %.40q, %q",
 				tc.args, st, out.String(), errb.String(), tc.status, tc.out, tc.err)

@@ -1,9 +1,12 @@
 package completion
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/cli"
 )
 
 // Usage is printed for --help.
@@ -12,37 +15,52 @@ Print the completion script of bash or zsh for ipvsadm, ipvsadm-save and
 ipvsadm-restore on standard output.
 `
 
+// Command describes completion for dispatch, help and completion itself.
+var Command = cli.Command{
+	Word:     "completion",
+	Row:      "ipvsadm completion bash|zsh",
+	Help:     "print a shell completion script",
+	Usage:    Usage,
+	Options:  []cli.Option{cli.Help},
+	Operands: cli.Operands{Name: "shell", Kind: cli.Words, Words: Shells},
+}
+
 // Main runs "ipvsadm completion SHELL"; args are the words after
-// "completion" (os.Args[2:]), like arpprep.Run's. It prints the script to
-// stdout and returns 0, or prints one line to stderr and returns 2.
-func Main(args []string, stdout, stderr io.Writer) int {
-	fail := func(msg string) int {
-		fmt.Fprintf(stderr, "ipvsadm completion: %s (see ipvsadm completion --help)\n", msg)
-		return 2
-	}
+// "completion" (os.Args[2:]), like arpprep.Run's, and cmds the
+// subcommands the scripts complete. It prints the script to stdout and
+// returns 0, or prints one line to stderr and returns 2.
+func Main(args []string, cmds []cli.Command, stdout, stderr io.Writer) int {
+	shells := 0
+	r, err := Command.Parse(args, cli.Hooks{Operand: func(string) error {
+		if shells++; shells > 1 {
+			return errors.New("one shell only")
+		}
+		return nil
+	}})
 	switch {
-	case len(args) == 1 && (args[0] == "-h" || args[0] == "--help"):
+	case r.Ended == "help":
 		io.WriteString(stdout, Usage)
 		return 0
-	case len(args) == 0:
-		return fail("no shell given; want " + strings.Join(Shells, " or "))
-	case len(args) > 1:
-		return fail("one shell only")
+	case err == nil && len(r.Operands) == 0:
+		err = errors.New("no shell given; want " + strings.Join(Shells, " or "))
+	case err == nil:
+		err = Write(stdout, r.Operands[0], cmds)
 	}
-	if err := Write(stdout, args[0]); err != nil {
-		return fail(err.Error())
+	if err != nil {
+		return Command.Fail(stderr, err)
 	}
 	return 0
 }
 
-// Write writes the completion script for shell ("bash" or "zsh") to w.
-func Write(w io.Writer, shell string) error {
+// Write writes the completion script for shell ("bash" or "zsh") to w;
+// cmds are the subcommands it completes.
+func Write(w io.Writer, shell string, cmds []cli.Command) error {
 	var s string
 	switch shell {
 	case "bash":
-		s = Bash()
+		s = Bash(cmds)
 	case "zsh":
-		s = Zsh()
+		s = Zsh(cmds)
 	default:
 		return fmt.Errorf("unknown shell %q; want %s", shell, strings.Join(Shells, " or "))
 	}

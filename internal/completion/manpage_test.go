@@ -87,7 +87,7 @@ func TestManPageDescribesEveryOption(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range Subcommands {
+	for _, s := range subcommands(commands) {
 		if !strings.Contains(page, "\n   "+s.Name+"\n") {
 			t.Errorf("man page has no section for the %s subcommand", s.Name)
 		}

@@ -1,8 +1,9 @@
 package completion
 
 import (
-	"github.com/lvsgo/ipvsadm/internal/boot"
-	"github.com/lvsgo/ipvsadm/internal/top"
+	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -28,14 +29,14 @@ const (
 	Namespace                // a named network namespace (ip netns)
 	Timeouts                 // --set: three operands, tcp tcpfin udp
 	File                     // a file name
-	SortKey                  // one of top's SortKeys
+	Listed                   // one of the option's own Words (a subcommand's)
 )
 
 // Group is where an option belongs in ipvsadm's grammar and help.
 type Group int
 
 const (
-	Command       Group = iota // exactly one per invocation
+	Commands      Group = iota // exactly one per invocation
 	VirtualServer              // names the virtual service
 	General                    // options of commands and list views
 	Daemon                     // options of --start-daemon
@@ -50,6 +51,7 @@ type Option struct {
 	Arg   string // name of the value in help and man page; "" for flags
 	Help  string // one short line, no trailing period
 	Group Group
+	Words []string // Listed: the words it takes
 }
 
 // Forms returns the spellings of o: "-s", "--scheduler".
@@ -64,23 +66,23 @@ func (o Option) Forms() []string {
 // Options is ipvsadm 1.31's option table (popt's, in its order) followed
 // by the options we add.
 var Options = []Option{
-	{Long: "add-service", Short: 'A', Help: "add a virtual service", Group: Command},
-	{Long: "edit-service", Short: 'E', Help: "edit a virtual service", Group: Command},
-	{Long: "delete-service", Short: 'D', Help: "delete a virtual service", Group: Command},
-	{Long: "clear", Short: 'C', Help: "clear the whole table", Group: Command},
-	{Long: "list", Short: 'L', Help: "list the table", Group: Command},
-	{Long: "list", Short: 'l', Help: "list the table", Group: Command},
-	{Long: "zero", Short: 'Z', Help: "zero the counters of one or all services", Group: Command},
-	{Long: "add-server", Short: 'a', Help: "add a real server", Group: Command},
-	{Long: "edit-server", Short: 'e', Help: "edit a real server", Group: Command},
-	{Long: "delete-server", Short: 'd', Help: "delete a real server", Group: Command},
-	{Long: "set", Value: Timeouts, Arg: "tcp tcpfin udp", Help: "set the tcp, tcpfin and udp timeouts", Group: Command},
-	{Long: "help", Short: 'h', Help: "print the help text", Group: Command},
-	{Long: "version", Short: 'v', Help: "print the version", Group: Command},
-	{Long: "restore", Short: 'R', Help: "restore rules from standard input", Group: Command},
-	{Long: "save", Short: 'S', Help: "save rules to standard output", Group: Command},
-	{Long: "start-daemon", Value: DaemonState, Arg: "state", Help: "start a connection sync daemon", Group: Command},
-	{Long: "stop-daemon", Value: DaemonState, Arg: "state", Help: "stop a connection sync daemon", Group: Command},
+	{Long: "add-service", Short: 'A', Help: "add a virtual service", Group: Commands},
+	{Long: "edit-service", Short: 'E', Help: "edit a virtual service", Group: Commands},
+	{Long: "delete-service", Short: 'D', Help: "delete a virtual service", Group: Commands},
+	{Long: "clear", Short: 'C', Help: "clear the whole table", Group: Commands},
+	{Long: "list", Short: 'L', Help: "list the table", Group: Commands},
+	{Long: "list", Short: 'l', Help: "list the table", Group: Commands},
+	{Long: "zero", Short: 'Z', Help: "zero the counters of one or all services", Group: Commands},
+	{Long: "add-server", Short: 'a', Help: "add a real server", Group: Commands},
+	{Long: "edit-server", Short: 'e', Help: "edit a real server", Group: Commands},
+	{Long: "delete-server", Short: 'd', Help: "delete a real server", Group: Commands},
+	{Long: "set", Value: Timeouts, Arg: "tcp tcpfin udp", Help: "set the tcp, tcpfin and udp timeouts", Group: Commands},
+	{Long: "help", Short: 'h', Help: "print the help text", Group: Commands},
+	{Long: "version", Short: 'v', Help: "print the version", Group: Commands},
+	{Long: "restore", Short: 'R', Help: "restore rules from standard input", Group: Commands},
+	{Long: "save", Short: 'S', Help: "save rules to standard output", Group: Commands},
+	{Long: "start-daemon", Value: DaemonState, Arg: "state", Help: "start a connection sync daemon", Group: Commands},
+	{Long: "stop-daemon", Value: DaemonState, Arg: "state", Help: "stop a connection sync daemon", Group: Commands},
 
 	{Long: "tcp-service", Short: 't', Value: Service, Arg: "service-address", Help: "TCP virtual service host[:port]", Group: VirtualServer},
 	{Long: "udp-service", Short: 'u', Value: Service, Arg: "service-address", Help: "UDP virtual service host[:port]", Group: VirtualServer},
@@ -130,121 +132,61 @@ var Options = []Option{
 	{Long: "test", Help: "with -R: check the rules without applying them", Group: Extension},
 }
 
-// Subcommand is one of the words we accept in place of ipvsadm's options.
+// Subcommand is one of the words we accept in place of ipvsadm's options,
+// as completion sees its descriptor (cli.Command).
 type Subcommand struct {
-	Name    string
-	Args    string   // synopsis of the operands
-	Help    string   // one short line
-	Options []Option // its own options
-	Values  []string // fixed operand words, if any
-	Files   bool     // the operand is a file name
-	Words   bool     // the operand is a subcommand word (help's)
+	Name     string
+	Help     string   // one short line
+	Options  []Option // its own options, and -L's service options if it takes one
+	Operands cli.Operands
 }
 
-// Subcommands are ours, not ipvsadm 1.31's.
-var Subcommands = []Subcommand{
-	{
-		Name: "arp-prep",
-		Args: "vip...",
-		Help: "prepare a direct-routing real server",
-		Options: []Option{
-			{Long: "dev", Value: Interface, Arg: "interface", Help: "interface whose ARP behaviour to set"},
-			{Long: "all-interfaces", Help: "set the ARP behaviour on every non-loopback interface"},
-			{Long: "remove", Help: "remove the VIPs; restore the sysctls when none is left"},
-			{Long: "persist", Help: "also record the VIPs to prepare them at boot (with --remove: forget them)"},
-			{Long: "boot", Help: "prepare the VIPs recorded by --persist (what the boot unit runs)"},
-			{Long: "check", Help: "change nothing; report each item as ok or wrong"},
-			{Long: "json", Help: "--check output as JSON"},
-			{Long: "dry-run", Help: "print the equivalent sysctl and ip commands, change nothing"},
-			{Long: "help", Short: 'h', Help: "print the usage"},
-		},
-	},
-	{
-		Name:  "apply",
-		Args:  "file|-",
-		Help:  "bring the table to the rules of a file without flushing it",
-		Files: true,
-		Options: []Option{
-			{Long: "dry-run", Help: "print the changes without making them"},
-		},
-	},
-	{
-		Name:   "completion",
-		Args:   "bash|zsh",
-		Help:   "print a shell completion script",
-		Values: Shells,
-	},
-	{
-		Name:   "boot",
-		Args:   "command",
-		Help:   "start or stop the table and sync daemons as the distribution's service",
-		Values: boot.Commands,
-		Options: []Option{
-			{Long: "debian", Help: "settings of Debian's ipvsadm package"},
-			{Long: "rhel", Help: "settings of RHEL's ipvsadm package"},
-			{Long: "config", Value: File, Arg: "file", Help: "another settings file"},
-			{Long: "rules", Value: File, Arg: "file", Help: "another rules file"},
-			{Long: "help", Short: 'h', Help: "print the usage"},
-		},
-	},
-	{
-		Name: "doctor",
-		Args: "[service] | --real-server vip...",
-		Help: "say why an LVS setup does not work, with evidence and the fix",
-		Options: withService("check",
-			Option{Long: "probe", Help: "also probe: ARP for DR VIPs, TCP connect to real servers"},
-			Option{Long: "json", Help: "the findings as one line of JSON"},
-		).and(
-			Option{Long: "real-server", Help: "check this host as a real server of the VIPs"},
-			Option{Long: "director", Value: Address, Arg: "address", Help: "a NAT real server behind this director"},
-			Option{Long: "tunnel", Value: TunnelType, Arg: "type", Help: "a real server that receives tunnelled packets"},
-			Option{Long: "help", Short: 'h', Help: "print the usage"},
-		),
-	},
-	{
-		Name: "top",
-		Args: "[service]",
-		Help: "a live view of the traffic per service and real server",
-		Options: withService("show",
-			Option{Long: "numeric", Short: 'n', Help: "addresses and ports as numbers"},
-			Option{Long: "interval", Value: Number, Arg: "seconds", Help: "time between refreshes (default 2)"},
-			Option{Long: "sort", Value: SortKey, Arg: "key", Help: "sort by this column, largest first"},
-			Option{Long: "batch", Value: Number, Arg: "frames", Help: "print this many plain-text frames and exit"},
-			Option{Long: "json", Help: "frames as JSON lines"},
-		).and(
-			Option{Long: "help", Short: 'h', Help: "print the usage"},
-		),
-	},
-	{
-		Name:  "help",
-		Args:  "[word]",
-		Help:  "list what this ipvsadm adds to ipvsadm 1.31, or describe one",
-		Words: true,
-	},
-	{
-		Name: "version",
-		Help: "print the versions of this ipvsadm, Go and the kernel's IPVS",
-		Options: []Option{
-			{Long: "json", Help: "as one line of JSON"},
-		},
-	},
+// subcommands are the descriptors the program passes in, as completion
+// tables.
+func subcommands(cmds []cli.Command) []Subcommand {
+	var subs []Subcommand
+	for _, c := range cmds {
+		s := Subcommand{Name: c.Word, Help: c.Help, Operands: c.Operands}
+		for _, o := range c.Options {
+			s.Options = append(s.Options, Option{Long: o.Long, Short: o.Short, Value: valueOf(o), Arg: strings.ToLower(o.Arg),
+				Help: o.Help, Words: o.Words})
+		}
+		if c.Service {
+			s.Options = append(s.Options, serviceOptions...)
+		}
+		subs = append(subs, s)
+	}
+	return subs
 }
 
-// options is a list of options being built.
-type options []Option
+// valueOf is what completion offers for an option's value.
+func valueOf(o cli.Option) Value {
+	if o.Arg == "" {
+		return None
+	}
+	switch o.Kind {
+	case cli.Number:
+		return Number
+	case cli.Interface:
+		return Interface
+	case cli.Address:
+		return Address
+	case cli.File:
+		return File
+	case cli.Words:
+		return Listed
+	}
+	return Number // any other word: nothing to offer
+}
 
-func (o options) and(more ...Option) []Option { return append(o, more...) }
-
-// withService is opts, then -L's options that name one service, as the
-// subcommands that act on one take them (verb: what they do to it).
-func withService(verb string, opts ...Option) options {
-	return append(opts, []Option{
-		{Long: "tcp-service", Short: 't', Value: Service, Arg: "service-address", Help: verb + " this TCP virtual service only"},
-		{Long: "udp-service", Short: 'u', Value: Service, Arg: "service-address", Help: verb + " this UDP virtual service only"},
-		{Long: "sctp-service", Value: Service, Arg: "service-address", Help: verb + " this SCTP virtual service only"},
-		{Long: "fwmark-service", Short: 'f', Value: Fwmark, Arg: "fwmark", Help: verb + " this firewall-mark service only"},
-		{Long: "ipv6", Short: '6', Help: "the fwmark service is IPv6"},
-	}...)
+// serviceOptions are -L's options that name one service, as the
+// subcommands that act on one take them.
+var serviceOptions = []Option{
+	{Long: "tcp-service", Short: 't', Value: Service, Arg: "service-address", Help: "this TCP virtual service only"},
+	{Long: "udp-service", Short: 'u', Value: Service, Arg: "service-address", Help: "this UDP virtual service only"},
+	{Long: "sctp-service", Value: Service, Arg: "service-address", Help: "this SCTP virtual service only"},
+	{Long: "fwmark-service", Short: 'f', Value: Fwmark, Arg: "fwmark", Help: "this firewall-mark service only"},
+	{Long: "ipv6", Short: '6', Help: "the fwmark service is IPv6"},
 }
 
 // Value lists.
@@ -255,7 +197,6 @@ var (
 	DaemonStates       = []string{ipvs.StateMaster.String(), ipvs.StateBackup.String()}
 	SchedFlagNames     = schedFlagNames()
 	Shells             = []string{"bash", "zsh"}
-	TopSortKeys        = top.SortKeys()
 )
 
 // schedFlagNames is every name -b takes, as the ipvs package lists them.

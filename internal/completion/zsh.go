@@ -3,12 +3,15 @@ package completion
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/cli"
 )
 
 // Zsh returns the zsh completion script, a #compdef file for fpath
 // (installed as _ipvsadm) covering ipvsadm, ipvsadm-save and
 // ipvsadm-restore.
-func Zsh() string {
+func Zsh(commands []cli.Command) string {
+	subs := subcommands(commands)
 	var b strings.Builder
 	b.WriteString(`#compdef ipvsadm ipvsadm-save ipvsadm-restore
 # zsh completion for ipvsadm, ipvsadm-save and ipvsadm-restore
@@ -27,7 +30,7 @@ _ipvsadm() {
   local -a subcmds
   subcmds=(
 `)
-	for _, s := range Subcommands {
+	for _, s := range subs {
 		fmt.Fprintf(&b, "    '%s:%s'\n", s.Name, strings.ReplaceAll(s.Help, "'", `'\''`))
 	}
 	b.WriteString(`  )
@@ -40,22 +43,26 @@ _ipvsadm() {
   if (( CURRENT > i )); then
     case $words[i] in
 `)
-	for _, s := range Subcommands {
+	for _, s := range subs {
 		fmt.Fprintf(&b, "    %s)\n      words=(\"${(@)words[i,-1]}\")\n      (( CURRENT -= i - 1 ))\n      _arguments -S", s.Name)
 		for _, o := range s.Options {
 			fmt.Fprintf(&b, " \\\n        %s", zspec(o, nil))
 		}
+		n, one := zq(s.Operands.Name), "1"
+		if s.Operands.Many {
+			one = "*"
+		}
 		switch {
-		case s.Files:
-			b.WriteString(" \\\n        '1:rules file (- for standard input):_files'")
-		case len(s.Values) > 0:
-			fmt.Fprintf(&b, " \\\n        '1:%s:(%s)'", "shell", strings.Join(s.Values, " "))
-		case s.Words:
-			fmt.Fprintf(&b, " \\\n        '1:%s:(%s)'", "subcommand", strings.Join(subcommandNames(), " "))
-		case s.Args == "":
+		case s.Operands.Name == "":
 			// no operands
+		case s.Operands.Kind == cli.File:
+			fmt.Fprintf(&b, " \\\n        '%s:%s:_files'", one, n)
+		case s.Operands.Kind == cli.Words:
+			fmt.Fprintf(&b, " \\\n        '%s:%s:(%s)'", one, n, strings.Join(s.Operands.Words, " "))
+		case s.Operands.Kind == cli.Subcommand:
+			fmt.Fprintf(&b, " \\\n        '%s:%s:(%s)'", one, n, strings.Join(subcommandNames(subs), " "))
 		default:
-			b.WriteString(" \\\n        '*:virtual IP address: '")
+			fmt.Fprintf(&b, " \\\n        '%s:%s: '", one, n)
 		}
 		b.WriteString("\n      return ;;\n")
 	}
@@ -70,7 +77,7 @@ _ipvsadm() {
   _arguments -s`)
 	var cmds []string
 	for _, o := range Options {
-		if o.Group == Command {
+		if o.Group == Commands {
 			cmds = append(cmds, o.Forms()...)
 		}
 	}
@@ -85,7 +92,7 @@ _ipvsadm() {
 		}
 		seen[o.Long] = true
 		var excl []string
-		if o.Group == Command {
+		if o.Group == Commands {
 			excl = []string{"$cmds"}
 		}
 		fmt.Fprintf(&b, " \\\n    %s", zspec(o, excl))
@@ -118,7 +125,7 @@ func zspec(o Option, excl []string) string {
 	case Optional:
 		arg = "::" + zq(o.Arg) + ": "
 	default:
-		arg = ":" + zq(o.Arg) + ":" + zaction(o.Value)
+		arg = ":" + zq(o.Arg) + ":" + zaction(o)
 	}
 	help := "'[" + zq(o.Help) + "]" + arg + "'"
 	var words []string
@@ -143,10 +150,12 @@ func zspec(o Option, excl []string) string {
 }
 
 // zaction is the _arguments action completing a kind of value.
-func zaction(v Value) string {
-	switch v {
-	case Scheduler, Engine, TunnelType, DaemonState, SortKey:
-		return "(" + strings.Join(valuesOf(v), " ") + ")"
+func zaction(o Option) string {
+	switch o.Value {
+	case Listed:
+		return "(" + strings.Join(o.Words, " ") + ")"
+	case Scheduler, Engine, TunnelType, DaemonState:
+		return "(" + strings.Join(valuesOf(o.Value), " ") + ")"
 	case SchedFlags:
 		return "_sequence compadd - " + strings.Join(SchedFlagNames, " ")
 	case Interface:

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/top"
 )
 
 // zshInit runs in the interactive zsh under test: our script on fpath,
@@ -93,7 +95,7 @@ func TestZshCompletes(t *testing.T) {
 		t.Skip("zsh not installed (apt-get install zsh)")
 	}
 	dir := t.TempDir()
-	for name, body := range map[string]string{"_ipvsadm": Zsh(), "init.zsh": zshInit, "drive.zsh": zshDrive} {
+	for name, body := range map[string]string{"_ipvsadm": Zsh(commands), "init.zsh": zshInit, "drive.zsh": zshDrive} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +121,7 @@ func TestZshCompletes(t *testing.T) {
 		{"ipvsadm completion ", []string{"bash", "zsh"}},
 		{"ipvsadm doctor --tunnel ", sorted(TunnelTypes...)},
 		{"ipvsadm doctor --pr", []string{"--probe"}},
-		{"ipvsadm top --sort ", sorted(TopSortKeys...)},
+		{"ipvsadm top --sort ", sorted(top.SortKeys()...)},
 		{"ipvsadm top --ba", []string{"--batch"}},
 		{"ipvsadm-save -", []string{"-n"}},
 	}
