@@ -87,12 +87,12 @@ func Parse(args []string) (Options, error) {
 	devSet := r.Has("dev")
 	o.Dev, o.AllInterfaces = r.Value("dev"), r.Has("all-interfaces")
 	o.Persist, o.Boot, o.DryRun, o.JSON = r.Has("persist"), r.Has("boot"), r.Has("dry-run"), r.Has("json")
-	switch {
-	case r.Has("remove") && r.Has("check"):
-		return o, errors.New("--remove and --check do not go together")
-	case r.Has("remove"):
+	switch mode, err := r.Either("remove", "check"); {
+	case err != nil:
+		return o, err
+	case mode == "remove":
 		o.Mode = ModeRemove
-	case r.Has("check"):
+	case mode == "check":
 		o.Mode = ModeCheck
 	}
 	if o.Boot {

@@ -59,7 +59,7 @@ func TestParseArgs(t *testing.T) {
 		{nil, Options{}, "a command is needed"},
 		{[]string{"begin"}, Options{}, `unknown command "begin"`},
 		{[]string{"start", "stop"}, Options{}, "one command only"},
-		{[]string{"--debian", "--rhel", "start"}, Options{}, "exclude each other"},
+		{[]string{"--debian", "--rhel", "start"}, Options{}, "--debian and --rhel do not go together"},
 		{[]string{"start", "--rules"}, Options{}, "option --rules needs FILE"},
 		{[]string{"--config=", "start"}, Options{}, "option --config needs FILE"},
 		{[]string{"--config=/a", "--config", "/b", "save"}, Options{Config: "/b", Command: "save"}, ""},

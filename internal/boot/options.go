@@ -1,7 +1,6 @@
 package boot
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -87,12 +86,12 @@ func ParseArgs(args []string) (Options, error) {
 	if err != nil {
 		return o, err
 	}
-	switch {
-	case r.Has("debian") && r.Has("rhel"):
-		return o, errors.New("--debian and --rhel exclude each other")
-	case r.Has("debian"):
+	switch flavor, err := r.Either("debian", "rhel"); {
+	case err != nil:
+		return o, err
+	case flavor == "debian":
 		o.Flavor = Debian
-	case r.Has("rhel"):
+	case flavor == "rhel":
 		o.Flavor = RHEL
 	}
 	o.Config, o.Rules = r.Value("config"), r.Value("rules")

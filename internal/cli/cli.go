@@ -132,6 +132,20 @@ func (r Result) Value(long string) string {
 	return v[len(v)-1]
 }
 
+// Either is which of two options that exclude each other was given: a,
+// b, or "" for neither; both is an error.
+func (r Result) Either(a, b string) (string, error) {
+	switch {
+	case r.Has(a) && r.Has(b):
+		return "", fmt.Errorf("--%s and --%s do not go together", a, b)
+	case r.Has(a):
+		return a, nil
+	case r.Has(b):
+		return b, nil
+	}
+	return "", nil
+}
+
 // Values are all the values given to the option, in order.
 func (r Result) Values(long string) []string { return r.values[long] }
 

@@ -120,6 +120,26 @@ func TestResult(t *testing.T) {
 	}
 }
 
+func TestEither(t *testing.T) {
+	for _, tc := range []struct {
+		args, want, err string
+	}{
+		{"", "", ""},
+		{"-n", "numeric", ""},
+		{"--dry-run --dry-run", "dry-run", ""},
+		{"--numeric --dry-run", "", "--dry-run and --numeric do not go together"},
+	} {
+		r, err := sample.Parse(strings.Fields(tc.args), Hooks{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.Either("dry-run", "numeric")
+		if got != tc.want || tc.err == "" && err != nil || tc.err != "" && (err == nil || err.Error() != tc.err) {
+			t.Errorf("%q: Either = %q, %v; want %q, %q", tc.args, got, err, tc.want, tc.err)
+		}
+	}
+}
+
 // The Operand hook sees each operand in turn, and its error stops the
 // parse where it is, before later words are read.
 func TestOperandHook(t *testing.T) {
