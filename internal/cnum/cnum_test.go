@@ -1,17 +1,16 @@
 package cnum
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
+// TestDigit checks every byte against strconv's reading of it in base 16.
 func TestDigit(t *testing.T) {
 	for c := 0; c < 256; c++ {
 		want := -1
-		switch {
-		case c >= '0' && c <= '9':
-			want = c - '0'
-		case c >= 'a' && c <= 'f':
-			want = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			want = c - 'A' + 10
+		if v, err := strconv.ParseUint(string(rune(c)), 16, 8); err == nil && c < 128 {
+			want = int(v)
 		}
 		if got := Digit(byte(c)); got != want {
 			t.Errorf("Digit(%q) = %d, want %d", c, got, want)

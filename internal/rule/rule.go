@@ -118,19 +118,27 @@ func AppendKey(b []byte, s *ipvs.Service) []byte {
 		}
 		return b
 	}
-	switch s.Protocol {
-	case ipvs.TCP:
-		b = append(b, "-t "...)
-	case ipvs.UDP:
-		b = append(b, "-u "...)
-	case ipvs.SCTP:
-		b = append(b, "--sctp-service "...)
-	default:
-		b = append(b, "--protocol-"...)
-		b = strconv.AppendInt(b, int64(s.Protocol), 10)
-		b = append(b, ' ')
-	}
+	b = AppendProtocol(b, s.Protocol, Full)
 	return AppendAddrPort(b, s.Address, s.Port)
+}
+
+// AppendProtocol appends the option, and the space after it, that names a
+// service of protocol p: "-t ", "-u ", "--sctp-service ". ipvsadm's -S
+// (Save) writes "--xxx-service " for any other; Full "--protocol-N ".
+func AppendProtocol(b []byte, p ipvs.Protocol, st Style) []byte {
+	switch {
+	case p == ipvs.TCP:
+		return append(b, "-t "...)
+	case p == ipvs.UDP:
+		return append(b, "-u "...)
+	case p == ipvs.SCTP:
+		return append(b, "--sctp-service "...)
+	case st == Save:
+		return append(b, "--xxx-service "...)
+	}
+	b = append(b, "--protocol-"...)
+	b = strconv.AppendInt(b, int64(p), 10)
+	return append(b, ' ')
 }
 
 // AppendDestAddr appends "-r" 's argument for real server d of s: as

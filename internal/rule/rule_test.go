@@ -107,6 +107,20 @@ func TestKeysAndAddresses(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
+		p          ipvs.Protocol
+		save, full string
+	}{
+		{ipvs.TCP, "-t ", "-t "}, {ipvs.UDP, "-u ", "-u "}, {ipvs.SCTP, "--sctp-service ", "--sctp-service "},
+		{99, "--xxx-service ", "--protocol-99 "}, // ipvsadm's -S has no word for it
+	} {
+		if got := string(AppendProtocol(nil, tc.p, Save)); got != tc.save {
+			t.Errorf("AppendProtocol(%d, Save) = %q, want %q", tc.p, got, tc.save)
+		}
+		if got := string(AppendProtocol(nil, tc.p, Full)); got != tc.full {
+			t.Errorf("AppendProtocol(%d, Full) = %q, want %q", tc.p, got, tc.full)
+		}
+	}
+	for _, tc := range []struct {
 		svcPort uint16
 		d       ipvs.Destination
 		want    string
