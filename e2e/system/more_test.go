@@ -22,12 +22,9 @@ $APT install /job/ipvsadm-go.deb
 // no ARP answer for the VIP, while it gets one for the guest's own address
 // on that link.
 func TestArpPrepBoot(t *testing.T) {
-	t.Parallel() // the VMs of all tests share -parallel (GOMAXPROCS) slots
 	ours := deb(t, "SYSTEM_DEB")
-	for _, rel := range releases() {
-		t.Run(rel, func(t *testing.T) {
-			t.Parallel()
-			res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours}, switchToOurs+`
+	perRelease(t, func(t *testing.T, rel string) {
+		res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours}, switchToOurs+`
 sec persist
 ipvsadm arp-prep --persist --dev eth0 10.0.2.100
 systemctl is-enabled ipvsadm-arp-prep.service
@@ -57,50 +54,49 @@ ip netns exec peer arping -c 3 -w 20 -I v1 10.9.0.1 || true
 sec arping-vip
 ip netns exec peer arping -c 3 -w 5 -I v1 10.0.2.100 || true
 `)
-			b := res[1]
-			if out := b.section("check"); strings.Contains(out, "wrong") {
-				t.Errorf("%s: arp-prep --check after boot:\n%s", rel, out)
-			}
-			if got := strings.Fields(b.section("sysctl")); strings.Join(got, " ") != "1 2 1 2" {
-				t.Errorf("%s: arp_ignore/arp_announce (all, eth0) after boot: %q, want 1 2 1 2", rel, got)
-			}
-			if lo := b.section("lo"); !strings.Contains(lo, "10.0.2.100/32") {
-				t.Errorf("%s: VIP not on lo after boot: %q", rel, lo)
-			}
-			stamps := map[string]map[string]int64{}
-			for _, l := range strings.Split(b.section("stamps"), "\n") {
-				m := map[string]int64{}
-				for _, f := range strings.Fields(l) {
-					k, v, _ := strings.Cut(f, "=")
-					n, err := strconv.ParseInt(v, 10, 64)
-					if err != nil {
-						t.Fatalf("%s: unit timestamps: %q", rel, l)
-					}
-					m[k] = n
+		b := res[1]
+		if out := b.section("check"); strings.Contains(out, "wrong") {
+			t.Errorf("%s: arp-prep --check after boot:\n%s", rel, out)
+		}
+		if got := strings.Fields(b.section("sysctl")); strings.Join(got, " ") != "1 2 1 2" {
+			t.Errorf("%s: arp_ignore/arp_announce (all, eth0) after boot: %q, want 1 2 1 2", rel, got)
+		}
+		if lo := b.section("lo"); !strings.Contains(lo, "10.0.2.100/32") {
+			t.Errorf("%s: VIP not on lo after boot: %q", rel, lo)
+		}
+		stamps := map[string]map[string]int64{}
+		for _, l := range strings.Split(b.section("stamps"), "\n") {
+			m := map[string]int64{}
+			for _, f := range strings.Fields(l) {
+				k, v, _ := strings.Cut(f, "=")
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					t.Fatalf("%s: unit timestamps: %q", rel, l)
 				}
-				stamps[strconv.Itoa(len(stamps))] = m
+				m[k] = n
 			}
-			prep, pre, nd := stamps["0"], stamps["1"], stamps["2"]
-			if prep == nil || pre == nil || nd == nil {
-				t.Fatalf("%s: unit timestamps:\n%s", rel, b.section("stamps"))
-			}
-			// the oneshot is active once arp-prep --boot has finished
-			done, reached, ndStart := prep["ActiveEnterTimestampMonotonic"], pre["ActiveEnterTimestampMonotonic"], nd["InactiveExitTimestampMonotonic"]
-			if done == 0 || reached == 0 || ndStart == 0 || done > reached || reached > ndStart {
-				t.Errorf("%s: arp-prep done at %d µs, network-pre.target reached at %d, systemd-networkd started at %d: want them in this order\njournal:\n%s",
-					rel, done, reached, ndStart, b.section("journal"))
-			}
-			t.Logf("%s: arp-prep done %d µs, network-pre.target %d µs, systemd-networkd %d µs after boot\n%s", rel, done, reached, ndStart, b.section("journal"))
-			// the count arping prints (its exit status on a deadline
-			// differs between releases)
-			if own := b.section("arping"); !strings.Contains(own, "Received 3 response(s)") {
-				t.Errorf("%s: arping the guest's own address on the veth: want 3 answers:\n%s", rel, own)
-			}
-			if vip := b.section("arping-vip"); !strings.Contains(vip, "Received 0 response(s)") {
-				t.Errorf("%s: arping the VIP: want no answer:\n%s", rel, vip)
-			}
-		})
-	}
+			stamps[strconv.Itoa(len(stamps))] = m
+		}
+		prep, pre, nd := stamps["0"], stamps["1"], stamps["2"]
+		if prep == nil || pre == nil || nd == nil {
+			t.Fatalf("%s: unit timestamps:\n%s", rel, b.section("stamps"))
+		}
+		// the oneshot is active once arp-prep --boot has finished
+		done, reached, ndStart := prep["ActiveEnterTimestampMonotonic"], pre["ActiveEnterTimestampMonotonic"], nd["InactiveExitTimestampMonotonic"]
+		if done == 0 || reached == 0 || ndStart == 0 || done > reached || reached > ndStart {
+			t.Errorf("%s: arp-prep done at %d µs, network-pre.target reached at %d, systemd-networkd started at %d: want them in this order\njournal:\n%s",
+				rel, done, reached, ndStart, b.section("journal"))
+		}
+		t.Logf("%s: arp-prep done %d µs, network-pre.target %d µs, systemd-networkd %d µs after boot\n%s", rel, done, reached, ndStart, b.section("journal"))
+		// the count arping prints (its exit status on a deadline
+		// differs between releases)
+		if own := b.section("arping"); !strings.Contains(own, "Received 3 response(s)") {
+			t.Errorf("%s: arping the guest's own address on the veth: want 3 answers:\n%s", rel, own)
+		}
+		if vip := b.section("arping-vip"); !strings.Contains(vip, "Received 0 response(s)") {
+			t.Errorf("%s: arping the VIP: want no answer:\n%s", rel, vip)
+		}
+	})
 }
 
 // confState: the step lines that print the conffiles, their package's
@@ -118,12 +114,9 @@ systemctl is-enabled ipvsadm.service || true
 // and after a reboot Debian's package loads the same rules and runs the
 // same daemon as before the switch.
 func TestUpgradeAndBack(t *testing.T) {
-	t.Parallel() // the VMs of all tests share -parallel (GOMAXPROCS) slots
 	ours, old := deb(t, "SYSTEM_DEB"), deb(t, "SYSTEM_DEB_OLD")
-	for _, rel := range releases() {
-		t.Run(rel, func(t *testing.T) {
-			t.Parallel()
-			res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours, "old.deb": old}, debianSetUp+`
+	perRelease(t, func(t *testing.T, rel string) {
+		res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours, "old.deb": old}, debianSetUp+`
 sec apt-old
 $APT install /job/old.deb
 sec old-version
@@ -155,42 +148,41 @@ ipvsadm -L --daemon
 sec back-journal
 journalctl -b -u ipvsadm.service --no-pager -o cat || true
 `)
-			a, b := res[0], res[1]
-			if v := a.section("old-version"); v != "0~old1" {
-				t.Fatalf("%s: older ipvsadm-go installed as %q", rel, v)
-			}
-			if v := strings.Fields(a.section("new-version")); len(v) != 2 || v[0] != v[1] {
-				t.Errorf("%s: after the upgrade, version (installed, package): %q\n%s", rel, v, a.section("apt-new"))
-			}
-			oldState := a.section("old-state")
-			if !strings.HasSuffix(oldState, "\nenabled") {
-				t.Errorf("%s: after switching to the older ipvsadm-go, state:\n%s", rel, oldState)
-			}
-			if got := a.section("new-state"); got != oldState {
-				t.Errorf("%s: the upgrade changed conffiles or enablement:\n%s\nbefore:\n%s", rel, got, oldState)
-			}
-			if got := a.section("new-active"); got != "active" {
-				t.Errorf("%s: after the upgrade, ipvsadm.service: %q", rel, got)
-			}
-			if got := a.section("back-status"); !strings.Contains(got, "ii ipvsadm\n") || strings.Contains(got, "ii ipvsadm-go") ||
-				!strings.HasSuffix(got, "ipvsadm: /usr/sbin/ipvsadm") && !strings.HasSuffix(got, "ipvsadm: /sbin/ipvsadm") {
-				t.Errorf("%s: after apt install ipvsadm (Debian's):\n%s\n%s", rel, got, a.section("apt-back"))
-			}
-			table, daemon := a.section("debian-table"), a.section("debian-daemon")
-			if got := b.section("back-active"); got != "active" {
-				t.Errorf("%s: Debian's ipvsadm.service after going back and a reboot: %q\n%s", rel, got, b.section("back-journal"))
-			}
-			if got := b.section("back-masked"); got != "" {
-				t.Errorf("%s: masked: %q", rel, got)
-			}
-			if got := b.section("back-table"); got != table {
-				t.Errorf("%s: after going back and a reboot, table:\n%s\nwant:\n%s\njournal:\n%s", rel, got, table, b.section("back-journal"))
-			}
-			if got := b.section("back-daemon"); got != daemon {
-				t.Errorf("%s: after going back and a reboot, daemon %q, want %q", rel, got, daemon)
-			}
-		})
-	}
+		a, b := res[0], res[1]
+		if v := a.section("old-version"); v != "0~old1" {
+			t.Fatalf("%s: older ipvsadm-go installed as %q", rel, v)
+		}
+		if v := strings.Fields(a.section("new-version")); len(v) != 2 || v[0] != v[1] {
+			t.Errorf("%s: after the upgrade, version (installed, package): %q\n%s", rel, v, a.section("apt-new"))
+		}
+		oldState := a.section("old-state")
+		if !strings.HasSuffix(oldState, "\nenabled") {
+			t.Errorf("%s: after switching to the older ipvsadm-go, state:\n%s", rel, oldState)
+		}
+		if got := a.section("new-state"); got != oldState {
+			t.Errorf("%s: the upgrade changed conffiles or enablement:\n%s\nbefore:\n%s", rel, got, oldState)
+		}
+		if got := a.section("new-active"); got != "active" {
+			t.Errorf("%s: after the upgrade, ipvsadm.service: %q", rel, got)
+		}
+		if got := a.section("back-status"); !strings.Contains(got, "ii ipvsadm\n") || strings.Contains(got, "ii ipvsadm-go") ||
+			!strings.HasSuffix(got, "ipvsadm: /usr/sbin/ipvsadm") && !strings.HasSuffix(got, "ipvsadm: /sbin/ipvsadm") {
+			t.Errorf("%s: after apt install ipvsadm (Debian's):\n%s\n%s", rel, got, a.section("apt-back"))
+		}
+		table, daemon := a.section("debian-table"), a.section("debian-daemon")
+		if got := b.section("back-active"); got != "active" {
+			t.Errorf("%s: Debian's ipvsadm.service after going back and a reboot: %q\n%s", rel, got, b.section("back-journal"))
+		}
+		if got := b.section("back-masked"); got != "" {
+			t.Errorf("%s: masked: %q", rel, got)
+		}
+		if got := b.section("back-table"); got != table {
+			t.Errorf("%s: after going back and a reboot, table:\n%s\nwant:\n%s\njournal:\n%s", rel, got, table, b.section("back-journal"))
+		}
+		if got := b.section("back-daemon"); got != daemon {
+			t.Errorf("%s: after going back and a reboot, daemon %q, want %q", rel, got, daemon)
+		}
+	})
 }
 
 // keepalived beside ours: apt installs Debian's keepalived (which
@@ -199,12 +191,9 @@ journalctl -b -u ipvsadm.service --no-pager -o cat || true
 // configuration, and our ipvsadm -L -n prints keepalived's table byte for
 // byte as Debian's ipvsadm (unpacked from its .deb into /ref) does.
 func TestKeepalived(t *testing.T) {
-	t.Parallel() // the VMs of all tests share -parallel (GOMAXPROCS) slots
 	ours := deb(t, "SYSTEM_DEB")
-	for _, rel := range releases() {
-		t.Run(rel, func(t *testing.T) {
-			t.Parallel()
-			res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours}, switchToOurs+`
+	perRelease(t, func(t *testing.T, rel string) {
+		res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours}, switchToOurs+`
 sec apt-keepalived
 $APT install /root/debs/keepalived_*.deb
 sec status
@@ -262,19 +251,18 @@ sec ref
 # installed (apt removed only the package)
 "$(ls /ref/sbin/ipvsadm /ref/usr/sbin/ipvsadm 2>/dev/null | head -n 1)" -L -n
 `)
-			b := res[0]
-			st := strings.Split(b.section("status"), "\n")
-			if !slices.Contains(st, "ii ipvsadm-go") || !slices.Contains(st, "ii keepalived") || slices.Contains(st, "ii ipvsadm") {
-				t.Errorf("%s: after installing keepalived:\n%s\n%s", rel, b.section("status"), b.section("apt-keepalived"))
-			}
-			ours, ref := b.section("ours"), b.section("ref")
-			if !strings.Contains(ref, "192.0.2.10:80 wrr persistent 300") || !strings.Contains(ref, "FWM  9 lc") {
-				t.Fatalf("%s: keepalived's table (reference ipvsadm):\n%s", rel, ref)
-			}
-			if ours != ref {
-				t.Errorf("%s: our ipvsadm -L -n:\n%s\nreference's:\n%s", rel, ours, ref)
-			}
-			t.Logf("%s: keepalived's table, ipvsadm -L -n:\n%s", rel, ours)
-		})
-	}
+		b := res[0]
+		st := strings.Split(b.section("status"), "\n")
+		if !slices.Contains(st, "ii ipvsadm-go") || !slices.Contains(st, "ii keepalived") || slices.Contains(st, "ii ipvsadm") {
+			t.Errorf("%s: after installing keepalived:\n%s\n%s", rel, b.section("status"), b.section("apt-keepalived"))
+		}
+		ours, ref := b.section("ours"), b.section("ref")
+		if !strings.Contains(ref, "192.0.2.10:80 wrr persistent 300") || !strings.Contains(ref, "FWM  9 lc") {
+			t.Fatalf("%s: keepalived's table (reference ipvsadm):\n%s", rel, ref)
+		}
+		if ours != ref {
+			t.Errorf("%s: our ipvsadm -L -n:\n%s\nreference's:\n%s", rel, ours, ref)
+		}
+		t.Logf("%s: keepalived's table, ipvsadm -L -n:\n%s", rel, ours)
+	})
 }

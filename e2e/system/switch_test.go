@@ -101,13 +101,10 @@ func checkOurs(t *testing.T, rel string, b boot, wantTable, wantDaemon string) {
 // package had enabled (bookworm: its sysv script's rc links; trixie: its own
 // ipvsadm.service) stays enabled, with nothing masked.
 func TestSwitchFromDebian(t *testing.T) {
-	t.Parallel() // the VMs of all tests share -parallel (GOMAXPROCS) slots
 	ours := deb(t, "SYSTEM_DEB")
-	for _, rel := range releases() {
-		t.Run(rel, func(t *testing.T) {
-			t.Parallel()
-			res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours},
-				debianSetUp+`
+	perRelease(t, func(t *testing.T, rel string) {
+		res := run(t, rel, map[string]string{"ipvsadm-go.deb": ours},
+			debianSetUp+`
 sec apt
 $APT install /job/ipvsadm-go.deb
 sec switched-active
@@ -115,29 +112,28 @@ systemctl is-active ipvsadm.service || true
 sec switched-table
 ipvsadm -S -n
 `, afterBoot)
-			before := res[0]
-			en := before.section("debian-enabled")
-			if rel == "bookworm" && !strings.Contains(en, "S01ipvsadm") || rel == "trixie" && !strings.HasSuffix(en, "enabled") {
-				t.Fatalf("%s: Debian's ipvsadm is not enabled as installed: %q", rel, en)
-			}
-			table := before.section("debian-table")
-			if !strings.Contains(table, "-A -t 192.0.2.1:80 -s wlc") || !strings.Contains(table, "-A -f 7 -s sh") {
-				t.Fatalf("%s: Debian's ipvsadm did not load the saved table:\n%s", rel, table)
-			}
-			daemon := before.section("debian-daemon")
-			if !strings.HasPrefix(daemon, "master sync daemon (mcast=eth0, syncid=7,") {
-				t.Fatalf("%s: Debian's sync daemon: %q", rel, daemon)
-			}
-			// the switch itself starts ours in place of Debian's (whose
-			// removal flushed the table, AUTO="true")
-			if got := before.section("switched-active"); got != "active" {
-				t.Errorf("%s: after apt install, systemctl is-active ipvsadm: %q\n%s", rel, got, before.section("apt"))
-			}
-			if got := before.section("switched-table"); got != table {
-				t.Errorf("%s: after apt install, table:\n%s\nwant:\n%s", rel, got, table)
-			}
-			checkOurs(t, rel, res[1], table, daemon)
-			t.Logf("%s: slowest units of the second boot:\n%s", rel, res[1].section("blame"))
-		})
-	}
+		before := res[0]
+		en := before.section("debian-enabled")
+		if rel == "bookworm" && !strings.Contains(en, "S01ipvsadm") || rel == "trixie" && !strings.HasSuffix(en, "enabled") {
+			t.Fatalf("%s: Debian's ipvsadm is not enabled as installed: %q", rel, en)
+		}
+		table := before.section("debian-table")
+		if !strings.Contains(table, "-A -t 192.0.2.1:80 -s wlc") || !strings.Contains(table, "-A -f 7 -s sh") {
+			t.Fatalf("%s: Debian's ipvsadm did not load the saved table:\n%s", rel, table)
+		}
+		daemon := before.section("debian-daemon")
+		if !strings.HasPrefix(daemon, "master sync daemon (mcast=eth0, syncid=7,") {
+			t.Fatalf("%s: Debian's sync daemon: %q", rel, daemon)
+		}
+		// the switch itself starts ours in place of Debian's (whose
+		// removal flushed the table, AUTO="true")
+		if got := before.section("switched-active"); got != "active" {
+			t.Errorf("%s: after apt install, systemctl is-active ipvsadm: %q\n%s", rel, got, before.section("apt"))
+		}
+		if got := before.section("switched-table"); got != table {
+			t.Errorf("%s: after apt install, table:\n%s\nwant:\n%s", rel, got, table)
+		}
+		checkOurs(t, rel, res[1], table, daemon)
+		t.Logf("%s: slowest units of the second boot:\n%s", rel, res[1].section("blame"))
+	})
 }

@@ -206,3 +206,15 @@ func run(t *testing.T, rel string, files map[string]string, steps ...string) []b
 	t.Logf("%s: %d boots in %v", rel, len(steps), took.Round(time.Second))
 	return res
 }
+
+// perRelease runs f as a parallel subtest for each release, the test itself
+// parallel too: the VMs of all tests share -parallel (GOMAXPROCS) slots.
+func perRelease(t *testing.T, f func(t *testing.T, rel string)) {
+	t.Parallel()
+	for _, rel := range releases() {
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			f(t, rel)
+		})
+	}
+}

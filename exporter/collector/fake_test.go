@@ -3,9 +3,9 @@ package collector
 import (
 	"net/netip"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/doctor"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -35,7 +35,7 @@ func (f *fakeSys) Sysctl(k sysctl.Key) (string, bool, error) {
 }
 func (f *fakeSys) Module(n string) doctor.ModState             { return doctor.ModLoaded }
 func (f *fakeSys) Links() ([]doctor.Link, error)               { return nil, nil }
-func (f *fakeSys) Addrs() ([]arpprep.Addr, error)              { return nil, nil }
+func (f *fakeSys) Addrs() ([]realserver.Addr, error)           { return nil, nil }
 func (f *fakeSys) DefaultRoute() (string, []netip.Addr, error) { return "", nil, nil }
 func (f *fakeSys) Listeners() ([]netip.AddrPort, error)        { return nil, nil }
 func (f *fakeSys) Probe(p doctor.ProbePlan) *doctor.Probes {

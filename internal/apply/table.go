@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/rule"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -100,7 +101,7 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 		case grammar.CmdAdd:
 			k := keyOf(&req.Service)
 			if _, dup := idx[k]; dup {
-				bad("service " + serviceName(&req.Service) + " is defined twice")
+				bad("service " + keyName(&req.Service) + " is defined twice")
 				continue
 			}
 			idx[k] = len(t)
@@ -109,7 +110,7 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 			k := keyOf(&req.Service)
 			i, ok := idx[k]
 			if !ok {
-				bad("real server for " + serviceName(&req.Service) + ", which no earlier -A line defines")
+				bad("real server for " + keyName(&req.Service) + ", which no earlier -A line defines")
 				continue
 			}
 			dk, seen := dkeyOf(&req.Dest), false
@@ -130,8 +131,8 @@ func Parse(r io.Reader, p *grammar.Parser) (Table, []LineError) {
 				}
 			}
 			if seen {
-				bad("real server " + addrPort(req.Dest.Address, req.Dest.Port) + " of " +
-					serviceName(&req.Service) + " is defined twice")
+				bad("real server " + string(rule.AppendAddrPort(nil, req.Dest.Address, req.Dest.Port)) + " of " +
+					keyName(&req.Service) + " is defined twice")
 				continue
 			}
 			t[i].Dests = append(t[i].Dests, Dest{Destination: req.Dest,
@@ -164,3 +165,6 @@ func Read(api ipvs.API) (Table, error) {
 	}
 	return t, nil
 }
+
+// keyName is the service's key as a rule gives it, for messages.
+func keyName(s *ipvs.Service) string { return string(rule.AppendKey(nil, s)) }

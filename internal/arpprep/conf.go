@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
@@ -87,7 +88,7 @@ func ParseConf(name, text string) ([]Entry, error) {
 }
 
 func parseEntry(f []string) (Entry, error) {
-	vip, err := ParseVIP(f[0])
+	vip, err := realserver.ParseVIP(f[0])
 	if err != nil {
 		return Entry{}, err
 	}

@@ -26,7 +26,8 @@
 // if one fails, those done are undone.
 //
 // The package is split the usual way: Parse (argv → Options), Plan/Check
-// (pure: wanted state and observed View → actions or report), format
+// (pure: wanted state and observed View → actions or report; the rules
+// themselves, shared with doctor, are package realserver's), format
 // (commands, text, JSON), the configuration file's format and store, and
 // the System and Systemctl that read and change the kernel and systemd.
 //

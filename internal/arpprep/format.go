@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 )
 
 // FormatCommands prints acts as the shell commands that do the same, one a
@@ -53,7 +55,7 @@ func PersistLines(path string, changed bool, entries []Entry, verb string) []str
 //	ok     sysctl  net.ipv4.conf.all.arp_ignore = 1
 //	wrong  address 10.0.0.1: not on lo (want 10.0.0.1/32 dev lo)
 //	warn   persist 10.0.0.1: not recorded (lost at reboot; --persist records it)
-func FormatCheck(items []Item) string {
+func FormatCheck(items []realserver.Item) string {
 	var b strings.Builder
 	for _, it := range items {
 		status := "ok"
@@ -89,16 +91,16 @@ func FormatCheck(items []Item) string {
 
 // checkReport is the --check --json document.
 type checkReport struct {
-	OK    bool   `json:"ok"`
-	Items []Item `json:"items"`
+	OK    bool              `json:"ok"`
+	Items []realserver.Item `json:"items"`
 }
 
 // WriteCheckJSON writes a --check report as one JSON document on one line,
 // like -L --json. ok is false only when an item is wrong, not when one
 // only warns.
-func WriteCheckJSON(w io.Writer, items []Item) error {
+func WriteCheckJSON(w io.Writer, items []realserver.Item) error {
 	if items == nil {
-		items = []Item{}
+		items = []realserver.Item{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
@@ -32,55 +33,32 @@ func TestActionCommandAndUndo(t *testing.T) {
 
 func TestFormatCheck(t *testing.T) {
 	for _, tc := range []struct {
-		it   Item
+		it   realserver.Item
 		want string
 	}{
-		{Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "1", Want: "1", OK: true},
+		{realserver.Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "1", Want: "1", OK: true},
 			"ok     sysctl  net.ipv4.conf.all.arp_ignore = 1\n"},
-		{Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "0", Want: "1", Problem: "wrong value"},
+		{realserver.Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "0", Want: "1", Problem: "wrong value"},
 			"wrong  sysctl  net.ipv4.conf.all.arp_ignore = 0 (want 1)\n"},
-		{Item{Kind: "sysctl", Name: "net.ipv4.conf.eth9.arp_ignore", Want: "1", Problem: "no such parameter"},
+		{realserver.Item{Kind: "sysctl", Name: "net.ipv4.conf.eth9.arp_ignore", Want: "1", Problem: "no such parameter"},
 			"wrong  sysctl  net.ipv4.conf.eth9.arp_ignore: no such parameter (want 1)\n"},
-		{Item{Kind: "address", Name: "10.0.0.1", Have: "10.0.0.1/32 dev lo", Want: "10.0.0.1/32 dev lo", OK: true},
+		{realserver.Item{Kind: "address", Name: "10.0.0.1", Have: "10.0.0.1/32 dev lo", Want: "10.0.0.1/32 dev lo", OK: true},
 			"ok     address 10.0.0.1/32 dev lo\n"},
-		{Item{Kind: "address", Name: "10.0.0.1", Want: "10.0.0.1/32 dev lo", Problem: "not on lo"},
+		{realserver.Item{Kind: "address", Name: "10.0.0.1", Want: "10.0.0.1/32 dev lo", Problem: "not on lo"},
 			"wrong  address 10.0.0.1: not on lo (want 10.0.0.1/32 dev lo)\n"},
-		{Item{Kind: "address", Name: "10.0.0.1", Have: "10.0.0.1/24 dev eth0", Want: "10.0.0.1/32 dev lo", Problem: "on an interface other than lo"},
+		{realserver.Item{Kind: "address", Name: "10.0.0.1", Have: "10.0.0.1/24 dev eth0", Want: "10.0.0.1/32 dev lo", Problem: "on an interface other than lo"},
 			"wrong  address 10.0.0.1/24 dev eth0: on an interface other than lo (want only 10.0.0.1/32 dev lo)\n"},
-		{Item{Kind: "persist", Name: "10.0.0.1", Have: "recorded, unit enabled", Want: "recorded, unit enabled", OK: true},
+		{realserver.Item{Kind: "persist", Name: "10.0.0.1", Have: "recorded, unit enabled", Want: "recorded, unit enabled", OK: true},
 			"ok     persist 10.0.0.1: recorded, unit enabled\n"},
-		{Item{Kind: "persist", Name: "2001:db8::1", Have: "not recorded", Want: "recorded, unit enabled", Warning: true, Problem: "lost at reboot; --persist records it"},
+		{realserver.Item{Kind: "persist", Name: "2001:db8::1", Have: "not recorded", Want: "recorded, unit enabled", Warning: true, Problem: "lost at reboot; --persist records it"},
 			"warn   persist 2001:db8::1: not recorded (lost at reboot; --persist records it)\n"},
 	} {
-		if got := FormatCheck([]Item{tc.it}); got != tc.want {
+		if got := FormatCheck([]realserver.Item{tc.it}); got != tc.want {
 			t.Errorf("FormatCheck(%+v) = %q, want %q", tc.it, got, tc.want)
 		}
 	}
 	if got := FormatCommands(nil); got != "# nothing to change\n" {
 		t.Errorf("FormatCommands(nil) = %q", got)
-	}
-}
-
-func TestCheckItems(t *testing.T) {
-	vip := netip.MustParseAddr("10.0.0.1")
-	wanted, _ := Wanted([]string{"all", "eth0"})
-	k := func(d, p string) sysctl.Key { k, _ := sysctl.IPv4Conf(d, p); return k }
-	v := View{
-		Sysctls: []Setting{{k("all", "arp_ignore"), "1"}, {k("all", "arp_announce"), "2"}, {k("eth0", "arp_ignore"), "2"}},
-		Addrs:   []Addr{{netip.MustParsePrefix("10.0.0.1/32"), "lo"}},
-	}
-	items := Check([]netip.Addr{vip}, wanted, v)
-	ok := []bool{true, true, false, false, true} // eth0.arp_ignore=2 is not 1; eth0.arp_announce absent
-	if len(items) != len(ok) {
-		t.Fatalf("%d items, want %d: %+v", len(items), len(ok), items)
-	}
-	for i := range ok {
-		if items[i].OK != ok[i] {
-			t.Errorf("item %d = %+v, want ok=%v", i, items[i], ok[i])
-		}
-	}
-	if items[3].Problem != "no such parameter" || AllOK(items) {
-		t.Errorf("items = %+v", items)
 	}
 }
 
@@ -99,6 +77,24 @@ func TestPersistLines(t *testing.T) {
 	} {
 		if got := strings.Join(PersistLines("/c", tc.changed, tc.entries, tc.verb), "|"); got != tc.want {
 			t.Errorf("PersistLines(%v, %v, %q) = %q, want %q", tc.changed, tc.entries, tc.verb, got, tc.want)
+		}
+	}
+}
+
+func TestAllOK(t *testing.T) {
+	ok := realserver.Item{OK: true}
+	warn := realserver.Item{Warning: true}
+	wrong := realserver.Item{Problem: "wrong value"}
+	for _, tc := range []struct {
+		items []realserver.Item
+		want  bool
+	}{
+		{nil, true},
+		{[]realserver.Item{ok, warn}, true},
+		{[]realserver.Item{ok, wrong, warn}, false},
+	} {
+		if got := AllOK(tc.items); got != tc.want {
+			t.Errorf("AllOK(%+v) = %v, want %v", tc.items, got, tc.want)
 		}
 	}
 }

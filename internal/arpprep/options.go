@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/lvsgo/ipvsadm/internal/cli"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
@@ -141,7 +141,7 @@ func (o *Options) checkBoot(devSet bool) error {
 }
 
 func (o *Options) addVIP(s string, seen map[netip.Addr]bool) error {
-	a, err := ParseVIP(s)
+	a, err := realserver.ParseVIP(s)
 	if err != nil {
 		return err
 	}
@@ -150,38 +150,6 @@ func (o *Options) addVIP(s string, seen map[netip.Addr]bool) error {
 		o.VIPs = append(o.VIPs, a)
 	}
 	return nil
-}
-
-// ParseVIP accepts one unicast IPv4 or IPv6 address, without prefix or zone.
-func ParseVIP(s string) (netip.Addr, error) {
-	if strings.Contains(s, "/") {
-		return netip.Addr{}, fmt.Errorf("invalid VIP %q: give the address alone; arp-prep adds it as a host address", s)
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Addr{}, fmt.Errorf("invalid VIP %q: not an IP address", s)
-	}
-	why := ""
-	switch {
-	case a.Zone() != "":
-		why = "has a zone"
-	case a.Is4In6():
-		why = "IPv4-mapped; give the IPv4 address"
-	case a.IsUnspecified():
-		why = "unspecified address"
-	case a.IsLoopback():
-		why = "loopback address"
-	case a.IsMulticast():
-		why = "multicast address"
-	case a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		why = "broadcast address"
-	case a.IsLinkLocalUnicast():
-		why = "link-local address"
-	}
-	if why != "" {
-		return netip.Addr{}, fmt.Errorf("invalid VIP %q: %s, not a unicast service address", s, why)
-	}
-	return a, nil
 }
 
 // HasIPv4 reports whether any VIP is IPv4, i.e. whether ARP matters at all.

@@ -3,6 +3,8 @@ package arpprep
 import (
 	"strings"
 	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 )
 
 // FuzzParse: arp-prep's argument validation never panics, rejects with one
@@ -29,7 +31,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, v := range o.VIPs {
-			if _, err := ParseVIP(v.String()); err != nil {
+			if _, err := realserver.ParseVIP(v.String()); err != nil {
 				t.Fatalf("%q: accepted VIP %v that ParseVIP refuses: %v", args, v, err)
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 )
 
 func (r *runner) confText() string {
@@ -114,7 +116,7 @@ systemctl enable ipvsadm-arp-prep.service
 	if _, err := os.Stat(r.conf.Path); !errors.Is(err, os.ErrNotExist) || r.sc.enabled || r.sys.onLo("2001:db8::1/128") {
 		t.Fatalf("after the last --remove --persist: conf %v, unit enabled %v", err, r.sc.enabled)
 	}
-	if slices.ContainsFunc(r.sys.addrs, func(a Addr) bool { return a.Dev == "lo" && a.Prefix.Bits() > 8 }) {
+	if slices.ContainsFunc(r.sys.addrs, func(a realserver.Addr) bool { return a.Dev == "lo" && a.Prefix.Bits() > 8 }) {
 		t.Errorf("VIPs left on lo: %v", r.sys.addrs)
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(r.conf.Path)); len(entries) != 0 {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/netip"
 	"slices"
+
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 )
 
 // Env is what one run works against: the kernel, the saved state, the
@@ -135,7 +137,7 @@ func devices(ifaces []Iface, sys System) (devs, missing []string, err error) {
 
 // wantedFor is the sysctls the command line's VIPs need: none when no VIP
 // is IPv4 (IPv6 has no ARP), and then no interface needs resolving.
-func wantedFor(o Options, sys System) ([]Setting, Iface, error) {
+func wantedFor(o Options, sys System) ([]realserver.Setting, Iface, error) {
 	if !o.HasIPv4() {
 		return nil, Iface{}, nil
 	}
@@ -147,14 +149,14 @@ func wantedFor(o Options, sys System) ([]Setting, Iface, error) {
 	if err != nil {
 		return nil, iface, err
 	}
-	wanted, err := Wanted(devs)
+	wanted, err := realserver.Wanted(devs)
 	return wanted, iface, err
 }
 
 // view reads the current value of every key in sets, every address, and
 // the state of lo.
-func view(sys System, sets ...[]Setting) (View, error) {
-	var v View
+func view(sys System, sets ...[]realserver.Setting) (realserver.View, error) {
+	var v realserver.View
 	for _, set := range sets {
 		for _, s := range set {
 			if _, ok := v.Sysctl(s.Key); ok {
@@ -165,7 +167,7 @@ func view(sys System, sets ...[]Setting) (View, error) {
 				return v, err
 			}
 			if ok {
-				v.Sysctls = append(v.Sysctls, Setting{s.Key, val})
+				v.Sysctls = append(v.Sysctls, realserver.Setting{Key: s.Key, Value: val})
 			}
 		}
 	}
@@ -174,7 +176,7 @@ func view(sys System, sets ...[]Setting) (View, error) {
 		return v, err
 	}
 	v.Addrs = addrs
-	up, err := sys.LinkIsUp(Loopback)
+	up, err := sys.LinkIsUp(realserver.Loopback)
 	if err != nil {
 		return v, err
 	}
@@ -225,7 +227,7 @@ func runCheck(o Options, env Env) error {
 	if err != nil {
 		return err
 	}
-	items := append(Check(o.VIPs, wanted, v), CheckPersist(o.VIPs, c.Entries, u)...)
+	items := append(realserver.Check(o.VIPs, wanted, v), CheckPersist(o.VIPs, c.Entries, u)...)
 	if o.JSON {
 		if err := WriteCheckJSON(env.Stdout, items); err != nil {
 			return err
@@ -241,7 +243,7 @@ func runCheck(o Options, env Env) error {
 
 // prepare brings vips to the wanted state, and carries out p (--persist)
 // in the same transaction when it is not nil.
-func prepare(vips []netip.Addr, wanted []Setting, dryRun bool, p *persistPlan, env Env) error {
+func prepare(vips []netip.Addr, wanted []realserver.Setting, dryRun bool, p *persistPlan, env Env) error {
 	st, err := env.Store.Load()
 	if err != nil {
 		return err
@@ -288,7 +290,7 @@ func runRemove(o Options, env Env) error {
 	if err != nil {
 		return err
 	}
-	var fallback []Setting
+	var fallback []realserver.Setting
 	if NeedFallback(o.VIPs, v, st) {
 		iface, err := chooseIface(o, env.Sys)
 		if err != nil {
@@ -298,7 +300,7 @@ func runRemove(o Options, env Env) error {
 		if err != nil {
 			return err
 		}
-		if fallback, err = Wanted(devs); err != nil {
+		if fallback, err = realserver.Wanted(devs); err != nil {
 			return err
 		}
 		if v, err = view(env.Sys, st.Saved, fallback); err != nil {
@@ -363,7 +365,7 @@ func runBoot(o Options, env Env) error {
 			ifaces = append(ifaces, e.Iface)
 		}
 	}
-	var wanted []Setting
+	var wanted []realserver.Setting
 	if len(ifaces) > 0 {
 		devs, missing, err := devices(ifaces, env.Sys)
 		if err != nil {
@@ -376,7 +378,7 @@ func runBoot(o Options, env Env) error {
 		if len(missing) > 0 {
 			devs = slices.Insert(devs, 1, "default")
 		}
-		if wanted, err = Wanted(devs); err != nil {
+		if wanted, err = realserver.Wanted(devs); err != nil {
 			return err
 		}
 	}

@@ -11,13 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
 // fakeSys is a System in memory: a kernel with lo and eth0 by default.
 type fakeSys struct {
 	sysctls map[string]string
-	addrs   []Addr
+	addrs   []realserver.Addr
 	links   []string
 	defDev  string
 	failAdd netip.Prefix // AddAddr of this prefix fails
@@ -31,9 +32,9 @@ func newFake() *fakeSys {
 		f.sysctls["net.ipv4.conf."+d+".arp_ignore"] = "0"
 		f.sysctls["net.ipv4.conf."+d+".arp_announce"] = "0"
 	}
-	f.addrs = []Addr{
-		{netip.MustParsePrefix("127.0.0.1/8"), "lo"},
-		{netip.MustParsePrefix("192.168.1.11/24"), "eth0"},
+	f.addrs = []realserver.Addr{
+		{Prefix: netip.MustParsePrefix("127.0.0.1/8"), Dev: "lo"},
+		{Prefix: netip.MustParsePrefix("192.168.1.11/24"), Dev: "eth0"},
 	}
 	return f
 }
@@ -55,19 +56,19 @@ func (f *fakeSys) WriteSysctl(k sysctl.Key, v string) error {
 	return nil
 }
 
-func (f *fakeSys) Addrs() ([]Addr, error) { return slices.Clone(f.addrs), nil }
+func (f *fakeSys) Addrs() ([]realserver.Addr, error) { return slices.Clone(f.addrs), nil }
 
 func (f *fakeSys) AddAddr(p netip.Prefix, dev string) error {
 	if p == f.failAdd {
 		return errors.New("adding: file exists")
 	}
-	f.addrs = append(f.addrs, Addr{p, dev})
+	f.addrs = append(f.addrs, realserver.Addr{Prefix: p, Dev: dev})
 	f.writes++
 	return nil
 }
 
 func (f *fakeSys) DelAddr(p netip.Prefix, dev string) error {
-	i := slices.Index(f.addrs, Addr{p, dev})
+	i := slices.Index(f.addrs, realserver.Addr{Prefix: p, Dev: dev})
 	if i < 0 {
 		return errors.New("removing: cannot assign requested address")
 	}
@@ -104,7 +105,7 @@ func (f *fakeSys) SetLinkUp(n string, up bool) error {
 }
 
 func (f *fakeSys) onLo(s string) bool {
-	return slices.Contains(f.addrs, Addr{netip.MustParsePrefix(s), "lo"})
+	return slices.Contains(f.addrs, realserver.Addr{Prefix: netip.MustParsePrefix(s), Dev: "lo"})
 }
 
 // fakeSystemctl is systemd as systemctl shows it: is-enabled, enable and
@@ -332,15 +333,15 @@ func TestCheckFlagsMisplacedVIP(t *testing.T) {
 	r := newRunner(t)
 	r.must("10.0.0.1")
 	r.sys.addrs = append(r.sys.addrs,
-		Addr{netip.MustParsePrefix("10.0.0.1/24"), "eth0"},
-		Addr{netip.MustParsePrefix("10.0.0.1/8"), "lo"})
+		realserver.Addr{Prefix: netip.MustParsePrefix("10.0.0.1/24"), Dev: "eth0"},
+		realserver.Addr{Prefix: netip.MustParsePrefix("10.0.0.1/8"), Dev: "lo"})
 	out, _, rc := r.run("--check", "--json", "10.0.0.1")
 	if rc != 1 {
 		t.Fatalf("check rc %d", rc)
 	}
 	var rep struct {
 		OK    bool
-		Items []Item
+		Items []realserver.Item
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("json: %v\n%s", err, out)
@@ -367,8 +368,8 @@ func TestCheckJSONOK(t *testing.T) {
 	r.must("10.0.0.1")
 	out := r.must("--check", "--json", "10.0.0.1")
 	var rep struct {
-		OK    bool   `json:"ok"`
-		Items []Item `json:"items"`
+		OK    bool              `json:"ok"`
+		Items []realserver.Item `json:"items"`
 	}
 	// One compact line, like -L --json; a VIP that does not persist only
 	// warns, and the report stays ok.
@@ -378,10 +379,10 @@ func TestCheckJSONOK(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || !rep.OK || len(rep.Items) != 6 {
 		t.Fatalf("json: %v %+v\n%s", err, rep, out)
 	}
-	if rep.Items[0] != (Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "1", Want: "1", OK: true}) {
+	if rep.Items[0] != (realserver.Item{Kind: "sysctl", Name: "net.ipv4.conf.all.arp_ignore", Have: "1", Want: "1", OK: true}) {
 		t.Errorf("item 0 = %+v", rep.Items[0])
 	}
-	want := Item{Kind: "persist", Name: "10.0.0.1", Have: "not recorded", Want: "recorded, unit enabled",
+	want := realserver.Item{Kind: "persist", Name: "10.0.0.1", Have: "not recorded", Want: "recorded, unit enabled",
 		Warning: true, Problem: "lost at reboot; --persist records it"}
 	if rep.Items[5] != want {
 		t.Errorf("item 5 = %+v, want %+v", rep.Items[5], want)

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"slices"
 
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/vishvananda/netlink"
 )
@@ -17,7 +18,7 @@ import (
 type System interface {
 	ReadSysctl(sysctl.Key) (string, bool, error) // false: no such parameter
 	WriteSysctl(sysctl.Key, string) error
-	Addrs() ([]Addr, error)
+	Addrs() ([]realserver.Addr, error)
 	AddAddr(netip.Prefix, string) error
 	DelAddr(netip.Prefix, string) error
 	DefaultRouteDev() (string, error)
@@ -49,36 +50,7 @@ func (k Kernel) ReadSysctl(key sysctl.Key) (string, bool, error) {
 func (k Kernel) WriteSysctl(key sysctl.Key, v string) error { return k.FS.Write(key, v) }
 
 // Addrs implements System: every address of every interface.
-func (Kernel) Addrs() ([]Addr, error) {
-	links, err := netlink.LinkList()
-	if err != nil {
-		return nil, fmt.Errorf("listing interfaces: %v", err)
-	}
-	names := map[int]string{}
-	for _, l := range links {
-		names[l.Attrs().Index] = l.Attrs().Name
-	}
-	var list []netlink.Addr
-	for try := 0; ; try++ {
-		list, err = netlink.AddrList(nil, netlink.FAMILY_ALL)
-		if !errors.Is(err, netlink.ErrDumpInterrupted) || try == 3 {
-			break
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listing addresses: %v", err)
-	}
-	var out []Addr
-	for _, a := range list {
-		ip, ok := netip.AddrFromSlice(a.IP)
-		if !ok || a.IPNet == nil {
-			continue
-		}
-		ones, _ := a.Mask.Size()
-		out = append(out, Addr{Prefix: netip.PrefixFrom(ip.Unmap(), ones), Dev: names[a.LinkIndex]})
-	}
-	return out, nil
-}
+func (Kernel) Addrs() ([]realserver.Addr, error) { return realserver.Addrs() }
 
 func toNetlink(p netip.Prefix) *netlink.Addr {
 	ip := net.IP(p.Addr().AsSlice())

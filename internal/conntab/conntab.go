@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/lvsgo/ipvsadm/internal/cnum"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -146,19 +147,11 @@ func (s *cscanner) number(base uint64) (uint64, bool) {
 		j++
 	}
 	if base == 16 && j+1 < len(s.s) && s.s[j] == '0' && (s.s[j+1] == 'x' || s.s[j+1] == 'X') &&
-		j+2 < len(s.s) && hexVal(s.s[j+2]) >= 0 {
+		j+2 < len(s.s) && cnum.Digit(s.s[j+2]) >= 0 {
 		j += 2
 	}
-	var v uint64
 	start := j
-	for j < len(s.s) {
-		d := hexVal(s.s[j])
-		if d < 0 || uint64(d) >= base {
-			break
-		}
-		v = v*base + uint64(d)
-		j++
-	}
+	v, j, _ := cnum.Digits(s.s, j, base)
 	if j == start {
 		return 0, false
 	}
@@ -215,15 +208,4 @@ func Protocol(p string) ipvs.Protocol {
 		}
 	}
 	return 0
-}
-
-// hexVal is the value of hex digit c, or -1.
-func hexVal(c byte) int {
-	if c >= '0' && c <= '9' {
-		return int(c - '0')
-	}
-	if l := c | 0x20; l >= 'a' && l <= 'f' {
-		return int(l-'a') + 10
-	}
-	return -1
 }

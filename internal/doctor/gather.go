@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
@@ -25,7 +25,7 @@ type System interface {
 	Sysctl(k sysctl.Key) (string, bool, error)
 	Module(name string) ModState
 	Links() ([]Link, error)
-	Addrs() ([]arpprep.Addr, error)
+	Addrs() ([]realserver.Addr, error)
 	// DefaultRoute is the IPv4 default route's interface and gateways;
 	// "" when there is none.
 	DefaultRoute() (string, []netip.Addr, error)
@@ -235,13 +235,13 @@ func gatherRealServer(sys System, o Options) (*RSSnapshot, []Finding) {
 	if s.DefaultDev != "" {
 		devs = append(devs, s.DefaultDev)
 	}
-	if wanted, err := arpprep.Wanted(devs); err == nil {
+	if wanted, err := realserver.Wanted(devs); err == nil {
 		for _, w := range wanted {
 			v, ok, err := sys.Sysctl(w.Key)
 			if err != nil {
 				probs = append(probs, readProblem(w.Key.String(), err))
 			} else if ok {
-				s.ARP.Sysctls = append(s.ARP.Sysctls, arpprep.Setting{Key: w.Key, Value: v})
+				s.ARP.Sysctls = append(s.ARP.Sysctls, realserver.Setting{Key: w.Key, Value: v})
 			}
 		}
 	}

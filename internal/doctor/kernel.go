@@ -12,8 +12,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/kmod"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
@@ -196,7 +196,7 @@ func (k *Kernel) Links() ([]Link, error) {
 }
 
 // Addrs implements System.
-func (k *Kernel) Addrs() ([]arpprep.Addr, error) { return arpprep.Kernel{}.Addrs() }
+func (k *Kernel) Addrs() ([]realserver.Addr, error) { return realserver.Addrs() }
 
 // DefaultRoute implements System: the IPv4 default route of the main
 // table with the lowest metric.

@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
-	"strings"
 
+	"github.com/lvsgo/ipvsadm/internal/rule"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -30,53 +30,18 @@ func destName(d ipvs.Destination) string {
 
 // serviceOption is the ipvsadm option that names s: "-t 192.0.2.1:80",
 // "-f 7 -6".
-func serviceOption(s ipvs.Service) string {
-	if s.FWMark != 0 {
-		o := "-f " + strconv.FormatUint(uint64(s.FWMark), 10)
-		if s.Family == ipvs.AFInet6 {
-			o += " -6"
-		}
-		return o
-	}
-	opt := "-t"
-	switch s.Protocol {
-	case ipvs.UDP:
-		opt = "-u"
-	case ipvs.SCTP:
-		opt = "--sctp-service"
-	}
-	return opt + " " + netip.AddrPortFrom(s.Address, s.Port).String()
-}
+func serviceOption(s ipvs.Service) string { return string(rule.AppendKey(nil, &s)) }
 
 // editCommand is the `ipvsadm -e` line that sets d of s to weight and
 // thresholds while keeping the rest of it: -e resets what it is not
 // given (the method to -g, tunnel options, thresholds), so all of it is
-// spelled out.
+// spelled out (rule.Full).
 func editCommand(s ipvs.Service, d ipvs.Destination, weight int32, upper, lower uint32) string {
-	var b strings.Builder
-	b.WriteString("ipvsadm -e ")
-	b.WriteString(serviceOption(s))
-	b.WriteString(" -r ")
-	b.WriteString(destName(d))
-	b.WriteString(" ")
-	b.WriteString(d.FwdMethod().Option())
-	if d.FwdMethod() == ipvs.FwdTunnel && d.TunType != ipvs.TunIPIP {
-		b.WriteString(" --tun-type " + d.TunType.String())
-		if d.TunPort != 0 {
-			b.WriteString(" --tun-port " + strconv.Itoa(int(d.TunPort)))
-		}
-		if d.TunFlags != ipvs.TunFlagNoCsum {
-			b.WriteString(" " + d.TunFlags.Option())
-		}
-	}
-	b.WriteString(" -w " + strconv.Itoa(int(weight)))
-	if upper != 0 {
-		b.WriteString(" -x " + strconv.FormatUint(uint64(upper), 10))
-	}
-	if lower != 0 {
-		b.WriteString(" -y " + strconv.FormatUint(uint64(lower), 10))
-	}
-	return b.String()
+	d.Weight, d.UpperThreshold, d.LowerThreshold = weight, upper, lower
+	b := append([]byte("ipvsadm -e "), rule.AppendKey(nil, &s)...)
+	b = append(b, " -r "...)
+	b = rule.AppendDestAddr(b, &s, &d)
+	return string(rule.AppendDest(b, &d, rule.Full))
 }
 
 // sortServices puts services in a fixed order (the kernel's is its hash

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -152,12 +152,12 @@ func (o *Options) addTarget(s string) error {
 		s = host
 	}
 	if !t.Addr.IsValid() {
-		a, err := arpprep.ParseVIP(s)
+		a, err := realserver.ParseVIP(s)
 		if err != nil {
 			return err
 		}
 		t.Addr = a
-	} else if _, err := arpprep.ParseVIP(t.Addr.String()); err != nil {
+	} else if _, err := realserver.ParseVIP(t.Addr.String()); err != nil {
 		return err
 	}
 	o.Targets = append(o.Targets, t)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
@@ -91,7 +91,7 @@ func checkARPSysctls(s *RSSnapshot, ts []Target) []Finding {
 	for _, st := range s.ARP.Sysctls {
 		vals[st.Key.String()] = st.Value
 	}
-	wanted, err := arpprep.Wanted([]string{"all"})
+	wanted, err := realserver.Wanted([]string{"all"})
 	if err != nil {
 		return nil
 	}
@@ -136,7 +136,7 @@ func checkVIPsOnLo(s *RSSnapshot, ts []Target) []Finding {
 		}
 	}
 	var out []Finding
-	for _, it := range arpprep.Check(vips, nil, s.ARP) {
+	for _, it := range realserver.Check(vips, nil, s.ARP) {
 		f := Finding{Check: "vip-on-lo", Service: it.Name}
 		switch {
 		case it.OK:
@@ -145,7 +145,7 @@ func checkVIPsOnLo(s *RSSnapshot, ts []Target) []Finding {
 			f.Status = Fail
 			f.Message = fmt.Sprintf("%s is not on lo: this host drops the packets the director sends it for the VIP", it.Name)
 			f.Fix = []string{"ipvsadm arp-prep " + it.Name}
-		case strings.HasSuffix(it.Have, " dev "+arpprep.Loopback):
+		case strings.HasSuffix(it.Have, " dev "+realserver.Loopback):
 			f.Status = Warn
 			f.Message = fmt.Sprintf("%s is on lo as %s: the whole prefix is local to this host; want %s", it.Name, it.Have, it.Want)
 			f.Fix = []string{"ip addr del " + it.Have, "ipvsadm arp-prep " + it.Name}

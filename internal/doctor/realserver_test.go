@@ -6,22 +6,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
-func setting(dev, param, v string) arpprep.Setting {
+func setting(dev, param, v string) realserver.Setting {
 	k, _ := sysctl.IPv4Conf(dev, param)
-	return arpprep.Setting{Key: k, Value: v}
+	return realserver.Setting{Key: k, Value: v}
 }
 
 // drRS is rs2 of the DR lab after arp-prep, with httpd on all addresses.
 func drRS() *RSSnapshot {
 	return &RSSnapshot{
-		ARP: arpprep.View{
-			Sysctls: []arpprep.Setting{setting("all", "arp_ignore", "1"), setting("all", "arp_announce", "2"),
+		ARP: realserver.View{
+			Sysctls: []realserver.Setting{setting("all", "arp_ignore", "1"), setting("all", "arp_announce", "2"),
 				setting("eth0", "arp_ignore", "1"), setting("eth0", "arp_announce", "2")},
-			Addrs: []arpprep.Addr{{Prefix: netip.MustParsePrefix("192.168.2.12/24"), Dev: "eth0"},
+			Addrs: []realserver.Addr{{Prefix: netip.MustParsePrefix("192.168.2.12/24"), Dev: "eth0"},
 				{Prefix: netip.MustParsePrefix("192.168.2.143/32"), Dev: "lo"}},
 		},
 		DefaultDev:      "eth0",
@@ -106,15 +106,15 @@ func TestVIPsOnLo(t *testing.T) {
 	want(t, RealServer(s, o), "vip-on-lo", "", Fail, "192.168.2.143 is not on lo", "", "ipvsadm arp-prep 192.168.2.143")
 
 	// The VIP on eth0: this host answers ARP for it, sysctls or not.
-	s.ARP.Addrs = append(s.ARP.Addrs, arpprep.Addr{Prefix: netip.MustParsePrefix("192.168.2.143/24"), Dev: "eth0"},
-		arpprep.Addr{Prefix: netip.MustParsePrefix("192.168.2.143/32"), Dev: "lo"})
+	s.ARP.Addrs = append(s.ARP.Addrs, realserver.Addr{Prefix: netip.MustParsePrefix("192.168.2.143/24"), Dev: "eth0"},
+		realserver.Addr{Prefix: netip.MustParsePrefix("192.168.2.143/32"), Dev: "lo"})
 	got = only(RealServer(s, o), "vip-on-lo", "")
 	if len(got) != 2 || got[0].Status != OK || got[1].Status != Fail ||
 		!slices.Equal(got[1].Fix, []string{"ip addr del 192.168.2.143/24 dev eth0"}) {
 		t.Errorf("on eth0 too: %+v", got)
 	}
 
-	s.ARP.Addrs = []arpprep.Addr{{Prefix: netip.MustParsePrefix("192.168.2.143/24"), Dev: "lo"}}
+	s.ARP.Addrs = []realserver.Addr{{Prefix: netip.MustParsePrefix("192.168.2.143/24"), Dev: "lo"}}
 	got = only(RealServer(s, o), "vip-on-lo", "")
 	if len(got) != 2 || got[0].Status != Fail || got[1].Status != Warn {
 		t.Errorf("on lo as /24: %+v", got)

@@ -9,11 +9,11 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -26,7 +26,7 @@ type fakeSystem struct {
 	sysctls    map[string]string
 	modules    map[string]ModState
 	links      []Link
-	addrs      []arpprep.Addr
+	addrs      []realserver.Addr
 	defDev     string
 	defGWs     []netip.Addr
 	listeners  []netip.AddrPort
@@ -59,7 +59,7 @@ func (f *fakeSystem) Sysctl(k sysctl.Key) (string, bool, error) {
 }
 func (f *fakeSystem) Module(n string) ModState { f.call("module " + n); return f.modules[n] }
 func (f *fakeSystem) Links() ([]Link, error)   { return f.links, nil }
-func (f *fakeSystem) Addrs() ([]arpprep.Addr, error) {
+func (f *fakeSystem) Addrs() ([]realserver.Addr, error) {
 	return f.addrs, nil
 }
 func (f *fakeSystem) DefaultRoute() (string, []netip.Addr, error) { return f.defDev, f.defGWs, nil }

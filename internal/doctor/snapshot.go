@@ -3,8 +3,8 @@ package doctor
 import (
 	"net/netip"
 
-	"github.com/lvsgo/ipvsadm/internal/arpprep"
 	"github.com/lvsgo/ipvsadm/internal/kmod"
+	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -184,7 +184,7 @@ type ARPResult struct {
 type RSSnapshot struct {
 	// ARP is arp-prep's view: the ARP sysctls of all and DefaultDev, and
 	// every address.
-	ARP arpprep.View
+	ARP realserver.View
 	// DefaultDev and DefaultGateways are the IPv4 default route's
 	// interface and gateways (several for multipath); DefaultDev is
 	// empty without one.

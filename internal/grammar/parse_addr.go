@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/lvsgo/ipvsadm/internal/cnum"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -156,33 +157,11 @@ func cStrtoul0(s string) (v uint64, n int, overflow bool) {
 	base, i := uint64(10), 0
 	if s[0] == '0' {
 		base, i = 8, 1
-		if len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && hexDigit(s[2]) >= 0 {
+		if len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && cnum.Digit(s[2]) >= 0 {
 			base, i = 16, 2
 		}
 	}
-	for ; i < len(s); i++ {
-		d := hexDigit(s[i])
-		if d < 0 || uint64(d) >= base {
-			break
-		}
-		if v > (1<<64-1-uint64(d))/base {
-			overflow = true
-		}
-		v = v*base + uint64(d)
-	}
-	return v, i, overflow
-}
-
-func hexDigit(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
+	return cnum.Digits(s, i, base)
 }
 
 // inetAton is glibc's inet_aton: one to four parts in C notation (0x hex,

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/rule"
 	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -78,24 +79,7 @@ func appendServiceLine(b []byte, s *ipvs.Service, name []byte, f grammar.Format)
 	case f&grammar.FmtRule != 0:
 		b = append(b, "-A "...)
 		b = append(b, name...)
-		b = append(b, " -s "...)
-		b = append(b, s.Scheduler...)
-		if s.Flags&ipvs.SvcPersistent != 0 {
-			b = append(b, " -p "...)
-			b = strconv.AppendUint(b, uint64(s.Timeout), 10)
-			b = appendMask(b, s, " -M ")
-		}
-		if s.PEName != "" {
-			b = append(b, " --pe "...)
-			b = append(b, s.PEName...)
-		}
-		if s.Flags&ipvs.SvcOnePacket != 0 {
-			b = append(b, " -o"...)
-		}
-		if s.Flags&schedFlags != 0 {
-			b = append(b, " -b "...)
-			b = ipvs.AppendSchedFlags(b, s.Scheduler, s.Flags)
-		}
+		b = rule.AppendService(b, s, rule.Save)
 	case f&grammar.FmtStats != 0:
 		b = padRightBytes(b, name, 33)
 		b = appendCounters(b, &s.Stats, f)
@@ -149,29 +133,7 @@ func appendDestLine(b []byte, s *ipvs.Service, svcName []byte, d *ipvs.Destinati
 		b = append(b, svcName...)
 		b = append(b, " -r "...)
 		b = show.AppendAddrPort(b, af, d.Address, d.Port, s.Protocol, f, n)
-		b = append(b, ' ')
-		b = append(b, d.FwdMethod().Option()...)
-		b = append(b, " -w "...)
-		b = strconv.AppendInt(b, int64(d.Weight), 10)
-		if d.FwdMethod() == ipvs.FwdTunnel {
-			switch d.TunType {
-			case ipvs.TunGRE:
-				b = append(b, " --tun-type "...)
-				b = append(b, d.TunType.String()...)
-				b = append(b, ' ')
-				b = append(b, d.TunFlags.Option()...)
-			case ipvs.TunGUE:
-				b = append(b, " --tun-type "...)
-				b = append(b, d.TunType.String()...)
-				b = append(b, " --tun-port "...)
-				b = strconv.AppendUint(b, uint64(d.TunPort), 10)
-				b = append(b, ' ')
-				b = append(b, d.TunFlags.Option()...)
-			case ipvs.TunIPIP:
-				b = append(b, " --tun-type "...)
-				b = append(b, d.TunType.String()...)
-			}
-		}
+		b = rule.AppendDest(b, d, rule.Save)
 		return append(b, '\n')
 	}
 

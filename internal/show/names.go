@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/lvsgo/ipvsadm/internal/grammar"
+	"github.com/lvsgo/ipvsadm/internal/rule"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -42,16 +43,7 @@ func AppendServiceName(b []byte, s *ipvs.Service, f grammar.Format, n Namer) []b
 	}
 	start := len(b)
 	if f&grammar.FmtRule != 0 {
-		switch s.Protocol {
-		case ipvs.TCP:
-			b = append(b, "-t "...)
-		case ipvs.UDP:
-			b = append(b, "-u "...)
-		case ipvs.SCTP:
-			b = append(b, "--sctp-service "...)
-		default:
-			b = append(b, "--xxx-service "...)
-		}
+		b = rule.AppendProtocol(b, s.Protocol, rule.Save)
 		return AppendAddrPort(b, s.Family, s.Address, s.Port, s.Protocol, f, n)
 	}
 	b = padRight(b, s.Protocol.String(), 4)
