@@ -36,3 +36,16 @@ func BenchmarkScrape10000(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(buf)), "bytes/scrape")
 }
+
+// BenchmarkScrapeChecks10000 is the same scrape with doctor's checks (no
+// route to any real server, as in make bench's namespace).
+func BenchmarkScrapeChecks10000(b *testing.B) {
+	k := bigKernel(10000)
+	cfg := Config{Open: func() (ipvs.API, error) { return k, nil }, Sys: &fakeSys{}}
+	var buf []byte
+	for b.Loop() {
+		s := Read(cfg)
+		buf = s.AppendText(buf[:0])
+	}
+	b.ReportMetric(float64(len(buf)), "bytes/scrape")
+}

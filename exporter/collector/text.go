@@ -207,17 +207,24 @@ func (s *Snapshot) appendDaemons(b []byte) []byte {
 // its worst.
 func appendChecks(b []byte, fs []doctor.Finding, probe bool) []byte {
 	type key struct{ check, service, server string }
-	worst := map[key]doctor.Status{}
+	// A subject's findings mostly follow one another: the map is asked
+	// only when the subject changes.
+	at := map[key]int{}
 	var order []key
+	var worst []doctor.Status
+	last := -1
 	for _, f := range fs {
 		k := key{f.Check, f.Service, f.Server}
-		st, seen := worst[k]
-		if !seen {
-			order = append(order, k)
+		if last < 0 || order[last] != k {
+			i, seen := at[k]
+			if !seen {
+				i = len(order)
+				at[k] = i
+				order, worst = append(order, k), append(worst, f.Status)
+			}
+			last = i
 		}
-		if !seen || f.Status > st {
-			worst[k] = f.Status
-		}
+		worst[last] = max(worst[last], f.Status)
 	}
 	labels := func(b []byte, k key) []byte {
 		b = appendLabel(b, "check", k.check)
@@ -225,12 +232,12 @@ func appendChecks(b []byte, fs []doctor.Finding, probe bool) []byte {
 		return append(appendLabel(append(b, ','), "server", k.server), "} "...)
 	}
 	b = header(b, "check", "gauge", "Whether doctor's check passed (1) or warned or failed (0); ipvsadm doctor says why.")
-	for _, k := range order {
-		b = appendBool(labels(append(b, "ipvs_check{"...), k), worst[k] == doctor.OK)
+	for i, k := range order {
+		b = appendBool(labels(append(b, "ipvs_check{"...), k), worst[i] == doctor.OK)
 	}
 	b = header(b, "check_failed", "gauge", "Whether doctor's check failed (1) rather than passed or warned (0).")
-	for _, k := range order {
-		b = appendBool(labels(append(b, "ipvs_check_failed{"...), k), worst[k] == doctor.Fail)
+	for i, k := range order {
+		b = appendBool(labels(append(b, "ipvs_check_failed{"...), k), worst[i] == doctor.Fail)
 	}
 	b = header(b, "checks_probing", "gauge", "Whether the checks send doctor's probes at each scrape (1) or not (0).")
 	return appendBool(append(b, "ipvs_checks_probing "...), probe)

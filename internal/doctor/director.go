@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
@@ -157,8 +158,8 @@ func checkVIP(s *Snapshot, svc Service) []Finding {
 		how = "routed out of " + r.Dev
 	}
 	return []Finding{{Status: Fail, Check: "vip-local", Service: name,
-		Message: fmt.Sprintf("%s is not a local address of this director (%s): IPVS never sees packets for it", svc.Address, how),
-		Fix:     []string{fmt.Sprintf("ip addr add %s dev %s", netip.PrefixFrom(svc.Address, svc.Address.BitLen()), dev)}}}
+		Message: svc.Address.String() + " is not a local address of this director (" + how + "): IPVS never sees packets for it",
+		Fix:     []string{"ip addr add " + netip.PrefixFrom(svc.Address, svc.Address.BitLen()).String() + " dev " + dev}}}
 }
 
 // checkScheduler: the scheduler's (and persistence engine's) module is
@@ -179,7 +180,7 @@ func checkScheduler(s *Snapshot, svc Service) []Finding {
 		switch st {
 		case ModLoaded, ModBuiltin:
 			out = append(out, Finding{Status: OK, Check: "scheduler", Service: name,
-				Message: fmt.Sprintf("%s %s: module %s %s", m.what, m.val, m.mod, st)})
+				Message: m.what + " " + m.val + ": module " + m.mod + " " + st.String()})
 		case ModLoadable:
 			out = append(out, Finding{Status: OK, Check: "scheduler", Service: name,
 				Message: fmt.Sprintf("%s %s: module %s loadable", m.what, m.val, m.mod)})
@@ -209,7 +210,7 @@ func checkWeights(svc Service) []Finding {
 	}
 	if n > 0 {
 		return []Finding{{Status: OK, Check: "weights", Service: name,
-			Message: fmt.Sprintf("%d of %d real servers take new connections (weight > 0)", n, len(svc.Dests))}}
+			Message: strconv.Itoa(n) + " of " + strconv.Itoa(len(svc.Dests)) + " real servers take new connections (weight > 0)"}}
 	}
 	f := Finding{Status: Fail, Check: "weights", Service: name,
 		Message: fmt.Sprintf("every real server has weight 0 (%d of them): no new connection is scheduled", len(svc.Dests))}
@@ -380,11 +381,13 @@ func checkRoute(svc Service, d ipvs.Destination, r Route) Finding {
 	switch {
 	case r.Type == RouteNone:
 		f.Status, f.Check = Fail, "route"
-		f.Message = fmt.Sprintf("no route to %s", d.Address)
+		// Concatenated, not Sprintf'd: at 40,000 real servers this
+		// is most of the checks' time.
+		f.Message = "no route to " + d.Address.String()
 		if r.Err != "" {
 			f.Message += " (" + r.Err + ")"
 		}
-		f.Fix = []string{fmt.Sprintf("ip route add %s via GATEWAY", netip.PrefixFrom(d.Address, d.Address.BitLen()))}
+		f.Fix = []string{"ip route add " + netip.PrefixFrom(d.Address, d.Address.BitLen()).String() + " via GATEWAY"}
 	case r.Type == RouteLocal:
 		f.Status, f.Message = OK, fmt.Sprintf("%s is an address of this director", d.Address)
 	case d.FwdMethod() == ipvs.FwdDirect && r.Gateway.IsValid():
