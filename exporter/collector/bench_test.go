@@ -49,3 +49,19 @@ func BenchmarkScrapeChecks10000(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(buf)), "bytes/scrape")
 }
+
+// textSize makes room for what AppendText writes, and not much more
+// (no regrowth; at most half again), with and without the checks.
+func TestTextSize(t *testing.T) {
+	for _, sys := range []*fakeSys{nil, {}} {
+		cfg := Config{Open: func() (ipvs.API, error) { return bigKernel(500), nil }}
+		if sys != nil {
+			cfg.Sys = sys
+		}
+		s := Read(cfg)
+		got, est := len(s.AppendText(nil)), s.textSize(labelNames(s.Services))
+		if est < got || est > got*3/2 {
+			t.Errorf("checks %v: textSize %d for %d bytes", s.Checks, est, got)
+		}
+	}
+}
