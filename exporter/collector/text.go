@@ -238,9 +238,8 @@ func appendChecks(b []byte, fs []doctor.Finding, probe bool) []byte {
 	type key struct{ check, service, server string }
 	// A subject's findings mostly follow one another: the map is asked
 	// only when the subject changes.
-	at := map[key]int{}
-	var order []key
-	var worst []doctor.Status
+	at := make(map[key]int, len(fs))
+	order, worst := make([]key, 0, len(fs)), make([]doctor.Status, 0, len(fs))
 	last := -1
 	for _, f := range fs {
 		k := key{f.Check, f.Service, f.Server}

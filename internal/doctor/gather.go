@@ -179,7 +179,14 @@ func gatherConnTable(sys System, s *Snapshot, readSysctl func(sysctl.Key), probs
 // routes asks for the route to each VIP (of an address service) and real
 // server of svcs, each address once, all in one call.
 func (s *Snapshot) routes(sys System, svcs []Service) {
-	var addrs []netip.Addr
+	n := 0
+	for _, svc := range svcs {
+		n += 1 + len(svc.Dests)
+	}
+	if len(s.Routes) == 0 {
+		s.Routes = make(map[netip.Addr]Route, n)
+	}
+	addrs := make([]netip.Addr, 0, n)
 	add := func(a netip.Addr) {
 		if _, ok := s.Routes[a]; !ok {
 			s.Routes[a] = Route{}
