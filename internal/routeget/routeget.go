@@ -126,17 +126,33 @@ func lost(a Answer) bool {
 	return errors.Is(a.Err, unix.EAGAIN) || errors.Is(a.Err, unix.ENOBUFS)
 }
 
-// one asks for dst alone and waits for its answer.
+// one asks for dst alone and waits for its answer (the queue is empty
+// then, so it has room), again if memory was short even for that.
 func (c *Conn) one(dst netip.Addr) (Answer, error) {
-	c.seq++
-	seq := c.seq
-	if err := unix.Sendto(c.fd, AppendRequest(nil, seq, dst), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return Answer{}, fmt.Errorf("rtnetlink send: %w", err)
-	}
-	for {
-		n, _, err := unix.Recvfrom(c.fd, c.buf, 0)
-		if errors.Is(err, unix.EINTR) || errors.Is(err, unix.ENOBUFS) {
+	for try := 0; ; try++ {
+		c.seq++
+		seq := c.seq
+		if err := unix.Sendto(c.fd, AppendRequest(nil, seq, dst), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+			return Answer{}, fmt.Errorf("rtnetlink send: %w", err)
+		}
+		a, err := c.wait(seq)
+		if errors.Is(err, unix.ENOBUFS) && try < 3 {
 			continue
+		}
+		return a, err
+	}
+}
+
+// wait reads until the answer to seq, which the kernel queued before the
+// request's write returned: a read that would block has lost it.
+func (c *Conn) wait(seq uint32) (Answer, error) {
+	for {
+		n, _, err := unix.Recvfrom(c.fd, c.buf, unix.MSG_DONTWAIT)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if errors.Is(err, unix.EAGAIN) {
+			err = unix.ENOBUFS
 		}
 		if err != nil {
 			return Answer{}, fmt.Errorf("rtnetlink receive: %w", err)
@@ -150,8 +166,11 @@ func (c *Conn) one(dst netip.Addr) (Answer, error) {
 		}); err != nil {
 			return Answer{}, err
 		}
-		if found {
+		if found && !lost(a) {
 			return a, nil
+		}
+		if found {
+			return Answer{}, fmt.Errorf("rtnetlink receive: %w", unix.ENOBUFS)
 		}
 	}
 }
