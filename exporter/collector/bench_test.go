@@ -26,13 +26,36 @@ func bigKernel(n int) *ipvstest.Kernel {
 
 // BenchmarkScrape10000 is a scrape of bench's table without the checks
 // (make bench times the whole exporter, checks included, in the VM).
-func BenchmarkScrape10000(b *testing.B) {
+func BenchmarkScrape10000(b *testing.B) { benchScrape(b, Config{}) }
+
+// BenchmarkScrapeChecks10000 is the same scrape with doctor's checks (no
+// route to any real server, as in make bench's namespace).
+func BenchmarkScrapeChecks10000(b *testing.B) { benchScrape(b, Config{Sys: &fakeSys{}}) }
+
+// benchScrape times scrapes of bench's table with cfg.
+func benchScrape(b *testing.B, cfg Config) {
 	k := bigKernel(10000)
-	cfg := Config{Open: func() (ipvs.API, error) { return k, nil }}
+	cfg.Open = func() (ipvs.API, error) { return k, nil }
 	var buf []byte
 	for b.Loop() {
 		s := Read(cfg)
 		buf = s.AppendText(buf[:0])
 	}
 	b.ReportMetric(float64(len(buf)), "bytes/scrape")
+}
+
+// textSize makes room for what AppendText writes, and not much more
+// (no regrowth; at most half again), with and without the checks.
+func TestTextSize(t *testing.T) {
+	for _, sys := range []*fakeSys{nil, {}} {
+		cfg := Config{Open: func() (ipvs.API, error) { return bigKernel(500), nil }}
+		if sys != nil {
+			cfg.Sys = sys
+		}
+		s := Read(cfg)
+		got, est := len(s.AppendText(nil)), s.textSize(labelNames(s.Services))
+		if est < got || est > got*3/2 {
+			t.Errorf("checks %v: textSize %d for %d bytes", s.Checks, est, got)
+		}
+	}
 }

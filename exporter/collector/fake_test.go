@@ -22,11 +22,16 @@ type fakeSys struct {
 func (f *fakeSys) Conns() ([]doctor.Conn, error)                          { return f.conns, nil }
 func (f *fakeSys) IPVSStatus() (string, bool, error)                      { return "", false, nil }
 func (f *fakeSys) ModuleParam(module, param string) (string, bool, error) { return "", false, nil }
-func (f *fakeSys) Route(a netip.Addr) doctor.Route {
-	if r, ok := f.routes[a]; ok {
-		return r
+func (f *fakeSys) Routes(as []netip.Addr) []doctor.Route {
+	out := make([]doctor.Route, len(as))
+	for i, a := range as {
+		r, ok := f.routes[a]
+		if !ok {
+			r = doctor.Route{Type: doctor.RouteNone, Err: "network is unreachable"}
+		}
+		out[i] = r
 	}
-	return doctor.Route{Type: doctor.RouteNone, Err: "network is unreachable"}
+	return out
 }
 func (f *fakeSys) Neighbours() ([]doctor.Neighbour, error) { return nil, nil }
 func (f *fakeSys) Sysctl(k sysctl.Key) (string, bool, error) {

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/lvsgo/ipvsadm/internal/doctor"
@@ -113,6 +114,7 @@ func (s *Snapshot) AppendText(b []byte) []byte {
 	b = append(b, '\n')
 
 	n := labelNames(s.Services)
+	b = slices.Grow(b, s.textSize(n))
 	b = header(b, "service_info", "gauge", "A virtual service and how it schedules: always 1.")
 	for i := range s.Services {
 		b = appendServiceInfo(b, n.svc[i], &s.Services[i].Service)
@@ -154,6 +156,33 @@ func (s *Snapshot) AppendText(b []byte) []byte {
 		b = appendChecks(b, s.Findings, s.Probe)
 	}
 	return b
+}
+
+// textSize is about what AppendText writes for s, room made at once: a
+// table of 40,000 real servers is 50-60 MB of text, and growing to it by
+// doubling copied and faulted in twice that (a scrape's largest cost
+// after the kernel's).
+func (s *Snapshot) textSize(n names) int {
+	const line = len("ipvs_{} 18446744073709551615\n")
+	size := 0
+	for i := range s.Services {
+		size += 200 + len(n.svc[i])
+		for _, f := range serviceFamilies {
+			size += line + len(f.name) + len(n.svc[i])
+		}
+		for j := range n.dest[i] {
+			size += 40 + len(n.dest[i][j])
+			for _, f := range destFamilies {
+				size += line + len(f.name) + len(n.dest[i][j])
+			}
+		}
+	}
+	if s.Checks {
+		for _, f := range s.Findings {
+			size += 2 * (len(`ipvs_check_failed{check="",service="",server=""} 0`) + len(f.Check) + len(f.Service) + len(f.Server))
+		}
+	}
+	return size
 }
 
 func appendServiceInfo(b, svcLabel []byte, s *ipvs.Service) []byte {
@@ -207,17 +236,23 @@ func (s *Snapshot) appendDaemons(b []byte) []byte {
 // its worst.
 func appendChecks(b []byte, fs []doctor.Finding, probe bool) []byte {
 	type key struct{ check, service, server string }
-	worst := map[key]doctor.Status{}
-	var order []key
+	// A subject's findings mostly follow one another: the map is asked
+	// only when the subject changes.
+	at := make(map[key]int, len(fs))
+	order, worst := make([]key, 0, len(fs)), make([]doctor.Status, 0, len(fs))
+	last := -1
 	for _, f := range fs {
 		k := key{f.Check, f.Service, f.Server}
-		st, seen := worst[k]
-		if !seen {
-			order = append(order, k)
+		if last < 0 || order[last] != k {
+			i, seen := at[k]
+			if !seen {
+				i = len(order)
+				at[k] = i
+				order, worst = append(order, k), append(worst, f.Status)
+			}
+			last = i
 		}
-		if !seen || f.Status > st {
-			worst[k] = f.Status
-		}
+		worst[last] = max(worst[last], f.Status)
 	}
 	labels := func(b []byte, k key) []byte {
 		b = appendLabel(b, "check", k.check)
@@ -225,12 +260,12 @@ func appendChecks(b []byte, fs []doctor.Finding, probe bool) []byte {
 		return append(appendLabel(append(b, ','), "server", k.server), "} "...)
 	}
 	b = header(b, "check", "gauge", "Whether doctor's check passed (1) or warned or failed (0); ipvsadm doctor says why.")
-	for _, k := range order {
-		b = appendBool(labels(append(b, "ipvs_check{"...), k), worst[k] == doctor.OK)
+	for i, k := range order {
+		b = appendBool(labels(append(b, "ipvs_check{"...), k), worst[i] == doctor.OK)
 	}
 	b = header(b, "check_failed", "gauge", "Whether doctor's check failed (1) rather than passed or warned (0).")
-	for _, k := range order {
-		b = appendBool(labels(append(b, "ipvs_check_failed{"...), k), worst[k] == doctor.Fail)
+	for i, k := range order {
+		b = appendBool(labels(append(b, "ipvs_check_failed{"...), k), worst[i] == doctor.Fail)
 	}
 	b = header(b, "checks_probing", "gauge", "Whether the checks send doctor's probes at each scrape (1) or not (0).")
 	return appendBool(append(b, "ipvs_checks_probing "...), probe)

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/lvsgo/ipvsadm/internal/doctor"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
 	"github.com/lvsgo/ipvsadm/ipvs"
 	"github.com/prometheus/common/expfmt"
@@ -351,5 +352,34 @@ func promtoolCheck(t *testing.T, text string) {
 	}
 	if err != nil || len(out) != 0 {
 		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+// A subject's worst finding counts, also when its findings are not
+// together; subjects keep the order of their first finding.
+func TestAppendChecksWorst(t *testing.T) {
+	f := func(check, server string, st doctor.Status) doctor.Finding {
+		return doctor.Finding{Check: check, Service: "TCP 10.0.0.1:80", Server: server, Status: st}
+	}
+	got := string(appendChecks(nil, []doctor.Finding{
+		f("route", "a", doctor.OK), f("route", "b", doctor.Warn), f("route", "a", doctor.Fail),
+		f("route", "a", doctor.OK), f("listen", "b", doctor.OK), f("route", "b", doctor.OK),
+	}, false))
+	var lines []string
+	for _, l := range strings.Split(got, "\n") {
+		if strings.HasPrefix(l, "ipvs_check") && !strings.HasPrefix(l, "ipvs_checks_probing") {
+			lines = append(lines, strings.Replace(l, `service="TCP 10.0.0.1:80",`, "", 1))
+		}
+	}
+	want := []string{
+		`ipvs_check{check="route",server="a"} 0`,
+		`ipvs_check{check="route",server="b"} 0`,
+		`ipvs_check{check="listen",server="b"} 1`,
+		`ipvs_check_failed{check="route",server="a"} 1`,
+		`ipvs_check_failed{check="route",server="b"} 0`,
+		`ipvs_check_failed{check="listen",server="b"} 0`,
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
@@ -17,7 +18,14 @@ import (
 // only s.
 func Director(s *Snapshot) []Finding {
 	s.index()
-	var out []Finding
+	// Room for the usual findings, a few a service and two a real
+	// server: at 40,000 real servers, growing the slice was a fifth of
+	// what the checks allocated.
+	n := 4 * len(s.Services)
+	for _, svc := range s.Services {
+		n += 2 * len(svc.Dests)
+	}
+	out := make([]Finding, 0, n)
 	out = append(out, checkSyncDaemons(s.Daemons)...)
 	out = append(out, checkForwarding(s)...)
 	out = append(out, checkConnTable(s)...)
@@ -157,8 +165,8 @@ func checkVIP(s *Snapshot, svc Service) []Finding {
 		how = "routed out of " + r.Dev
 	}
 	return []Finding{{Status: Fail, Check: "vip-local", Service: name,
-		Message: fmt.Sprintf("%s is not a local address of this director (%s): IPVS never sees packets for it", svc.Address, how),
-		Fix:     []string{fmt.Sprintf("ip addr add %s dev %s", netip.PrefixFrom(svc.Address, svc.Address.BitLen()), dev)}}}
+		Message: svc.Address.String() + " is not a local address of this director (" + how + "): IPVS never sees packets for it",
+		Fix:     []string{"ip addr add " + netip.PrefixFrom(svc.Address, svc.Address.BitLen()).String() + " dev " + dev}}}
 }
 
 // checkScheduler: the scheduler's (and persistence engine's) module is
@@ -179,7 +187,7 @@ func checkScheduler(s *Snapshot, svc Service) []Finding {
 		switch st {
 		case ModLoaded, ModBuiltin:
 			out = append(out, Finding{Status: OK, Check: "scheduler", Service: name,
-				Message: fmt.Sprintf("%s %s: module %s %s", m.what, m.val, m.mod, st)})
+				Message: m.what + " " + m.val + ": module " + m.mod + " " + st.String()})
 		case ModLoadable:
 			out = append(out, Finding{Status: OK, Check: "scheduler", Service: name,
 				Message: fmt.Sprintf("%s %s: module %s loadable", m.what, m.val, m.mod)})
@@ -209,7 +217,7 @@ func checkWeights(svc Service) []Finding {
 	}
 	if n > 0 {
 		return []Finding{{Status: OK, Check: "weights", Service: name,
-			Message: fmt.Sprintf("%d of %d real servers take new connections (weight > 0)", n, len(svc.Dests))}}
+			Message: strconv.Itoa(n) + " of " + strconv.Itoa(len(svc.Dests)) + " real servers take new connections (weight > 0)"}}
 	}
 	f := Finding{Status: Fail, Check: "weights", Service: name,
 		Message: fmt.Sprintf("every real server has weight 0 (%d of them): no new connection is scheduled", len(svc.Dests))}
@@ -228,6 +236,9 @@ func atThreshold(d ipvs.Destination) bool {
 // checkThresholds: real servers at their upper threshold (-x) take no
 // new connections; when all that have weight are, none is scheduled.
 func checkThresholds(svc Service) []Finding {
+	if !slices.ContainsFunc(svc.Dests, func(d ipvs.Destination) bool { return d.UpperThreshold > 0 }) {
+		return nil // most tables: nothing to say, nothing to copy
+	}
 	name := serviceName(svc.Service)
 	var live, full []ipvs.Destination
 	set := false
@@ -380,11 +391,13 @@ func checkRoute(svc Service, d ipvs.Destination, r Route) Finding {
 	switch {
 	case r.Type == RouteNone:
 		f.Status, f.Check = Fail, "route"
-		f.Message = fmt.Sprintf("no route to %s", d.Address)
+		// Concatenated, not Sprintf'd: at 40,000 real servers this
+		// is most of the checks' time.
+		f.Message = "no route to " + d.Address.String()
 		if r.Err != "" {
 			f.Message += " (" + r.Err + ")"
 		}
-		f.Fix = []string{fmt.Sprintf("ip route add %s via GATEWAY", netip.PrefixFrom(d.Address, d.Address.BitLen()))}
+		f.Fix = []string{"ip route add " + netip.PrefixFrom(d.Address, d.Address.BitLen()).String() + " via GATEWAY"}
 	case r.Type == RouteLocal:
 		f.Status, f.Message = OK, fmt.Sprintf("%s is an address of this director", d.Address)
 	case d.FwdMethod() == ipvs.FwdDirect && r.Gateway.IsValid():

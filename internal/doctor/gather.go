@@ -20,7 +20,7 @@ import (
 // caller's: under --netns only the main thread is in the namespace.
 type System interface {
 	Conns() ([]Conn, error)           // /proc/net/ip_vs_conn
-	Route(dst netip.Addr) Route       // ip route get DST
+	Routes(dsts []netip.Addr) []Route // ip route get DST, for each DST
 	Neighbours() ([]Neighbour, error) // ip neigh
 	Sysctl(k sysctl.Key) (string, bool, error)
 	Module(name string) ModState
@@ -100,17 +100,15 @@ func gatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snap
 			s.Sysctls[k.String()] = v
 		}
 	}
+	s.routes(sys, svcs)
 	for _, svc := range svcs {
-		if svc.FWMark == 0 {
-			s.route(sys, svc.Address)
-		}
 		for _, m := range []string{"ip_vs_" + svc.Scheduler, "ip_vs_pe_" + svc.PEName} {
-			if m != "ip_vs_" && m != "ip_vs_pe_" {
+			if _, done := s.Modules[m]; !done && m != "ip_vs_" && m != "ip_vs_pe_" {
 				s.Modules[m] = sys.Module(m)
 			}
 		}
 		for _, d := range svc.Dests {
-			r := s.route(sys, d.Address)
+			r := s.Routes[d.Address]
 			if d.FwdMethod() != ipvs.FwdMasq {
 				continue
 			}
@@ -178,13 +176,34 @@ func gatherConnTable(sys System, s *Snapshot, readSysctl func(sysctl.Key), probs
 	return &ConnTable{TabBits: b}, probs
 }
 
-func (s *Snapshot) route(sys System, a netip.Addr) Route {
-	r, ok := s.Routes[a]
-	if !ok {
-		r = sys.Route(a)
-		s.Routes[a] = r
+// routes asks for the route to each VIP (of an address service) and real
+// server of svcs, each address once, all in one call.
+func (s *Snapshot) routes(sys System, svcs []Service) {
+	n := 0
+	for _, svc := range svcs {
+		n += 1 + len(svc.Dests)
 	}
-	return r
+	if len(s.Routes) == 0 {
+		s.Routes = make(map[netip.Addr]Route, n)
+	}
+	addrs := make([]netip.Addr, 0, n)
+	add := func(a netip.Addr) {
+		if _, ok := s.Routes[a]; !ok {
+			s.Routes[a] = Route{}
+			addrs = append(addrs, a)
+		}
+	}
+	for _, svc := range svcs {
+		if svc.FWMark == 0 {
+			add(svc.Address)
+		}
+		for _, d := range svc.Dests {
+			add(d.Address)
+		}
+	}
+	for i, r := range sys.Routes(addrs) {
+		s.Routes[addrs[i]] = r
+	}
 }
 
 // PlanProbes says what --probe sends for s: a TCP connect to each real
@@ -258,7 +277,7 @@ func gatherRealServer(sys System, o Options) (*RSSnapshot, []Finding) {
 		probs = append(probs, readProblem("the listening sockets", err))
 	}
 	if o.Director.IsValid() {
-		s.ToDirector = sys.Route(o.Director)
+		s.ToDirector = sys.Routes([]netip.Addr{o.Director})[0]
 	}
 	if o.Tunnel == "gue" {
 		s.Modules["fou"] = sys.Module("fou")

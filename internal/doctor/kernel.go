@@ -14,6 +14,7 @@ import (
 
 	"github.com/lvsgo/ipvsadm/internal/kmod"
 	"github.com/lvsgo/ipvsadm/internal/realserver"
+	"github.com/lvsgo/ipvsadm/internal/routeget"
 	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
@@ -28,10 +29,9 @@ type Kernel struct {
 	ModulesDir string // /lib/modules/$(uname -r)
 
 	lists *kmod.Lists // read once
-	// h is the rtnetlink handle of Route, made on first use: one socket
-	// for every lookup, where the package functions open one a request
-	// (at 40,000 real servers those took most of doctor's time).
-	h *netlink.Handle
+	// rt is the rtnetlink socket of Routes, opened on first use (in the
+	// namespace of that call's thread).
+	rt *routeget.Conn
 }
 
 var _ System = (*Kernel)(nil)
@@ -53,41 +53,84 @@ func (k *Kernel) Conns() ([]Conn, error) {
 	return ParseConns(f), nil
 }
 
-// Route implements System: the first route `ip route get DST` gives.
-func (k *Kernel) Route(dst netip.Addr) Route {
-	if k.h == nil {
-		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+// Routes implements System: the first route `ip route get DST` gives
+// for each of dsts, asked on one socket, many requests to a write.
+func (k *Kernel) Routes(dsts []netip.Addr) []Route {
+	out := make([]Route, len(dsts))
+	if len(dsts) == 0 {
+		return out
+	}
+	if k.rt == nil {
+		c, err := routeget.Dial()
 		if err != nil {
-			h = &netlink.Handle{} // a socket per request, as the package functions
+			return routeErrors(out, err)
 		}
-		k.h = h
+		k.rt = c
 	}
-	rs, err := k.h.RouteGet(net.IP(dst.AsSlice()))
+	as, err := k.rt.Get(dsts)
 	if err != nil {
-		return Route{Type: RouteNone, Err: err.Error()}
+		return routeErrors(out, err)
 	}
-	if len(rs) == 0 {
-		return Route{Type: RouteNone, Err: "no route"}
+	names := k.linkNames(as)
+	for i, a := range as {
+		out[i] = routeOf(a, names)
 	}
-	r := rs[0]
-	out := Route{Type: RouteUnicast}
-	switch r.Type {
+	return out
+}
+
+func routeErrors(out []Route, err error) []Route {
+	for i := range out {
+		out[i] = Route{Type: RouteNone, Err: err.Error()}
+	}
+	return out
+}
+
+// routeOf is the kernel's answer a as doctor words it; names are the
+// interfaces by index.
+func routeOf(a routeget.Answer, names map[int]string) Route {
+	if a.Err != nil {
+		return Route{Type: RouteNone, Err: a.Err.Error()}
+	}
+	out := Route{Type: RouteUnicast, Dev: names[a.OIF], Gateway: a.Gateway.Unmap(), Src: a.PrefSrc.Unmap()}
+	switch a.Type {
 	case unix.RTN_UNICAST:
 	case unix.RTN_LOCAL:
 		out.Type = RouteLocal
 	default:
-		return Route{Type: RouteNone, Err: routeTypeWord(r.Type)}
-	}
-	if l, err := k.h.LinkByIndex(r.LinkIndex); err == nil {
-		out.Dev = l.Attrs().Name
-	}
-	if a, ok := netip.AddrFromSlice(r.Gw); ok {
-		out.Gateway = a.Unmap()
-	}
-	if a, ok := netip.AddrFromSlice(r.Src); ok {
-		out.Src = a.Unmap()
+		return Route{Type: RouteNone, Err: routeTypeWord(int(a.Type))}
 	}
 	return out
+}
+
+// linkNames names the interfaces the answers go out of: one dump of the
+// links, and a request for any that came up after it.
+func (k *Kernel) linkNames(as []routeget.Answer) map[int]string {
+	names := map[int]string{}
+	dumped := false
+	for _, a := range as {
+		if a.Err != nil || a.OIF == 0 {
+			continue
+		}
+		if _, ok := names[a.OIF]; ok {
+			continue
+		}
+		if !dumped {
+			dumped = true
+			if ls, err := netlink.LinkList(); err == nil {
+				for _, l := range ls {
+					names[l.Attrs().Index] = l.Attrs().Name
+				}
+			}
+			if _, ok := names[a.OIF]; ok {
+				continue
+			}
+		}
+		names[a.OIF] = ""
+		if l, err := netlink.LinkByIndex(a.OIF); err == nil {
+			names[a.OIF] = l.Attrs().Name
+		}
+	}
+	return names
 }
 
 func routeTypeWord(t int) string {

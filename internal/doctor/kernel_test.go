@@ -97,7 +97,7 @@ func TestKernelProbeLoopback(t *testing.T) {
 }
 
 func TestKernelRouteLoopback(t *testing.T) {
-	r := (&Kernel{}).Route(netip.MustParseAddr("127.0.0.1"))
+	r := (&Kernel{}).Routes([]netip.Addr{netip.MustParseAddr("127.0.0.1")})[0]
 	if r.Type != RouteLocal || r.Dev != "lo" {
 		t.Errorf("route to 127.0.0.1 = %+v, want local dev lo", r)
 	}

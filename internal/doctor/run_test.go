@@ -41,12 +41,17 @@ type fakeSystem struct {
 func (f *fakeSystem) call(s string) { f.calls = append(f.calls, s) }
 
 func (f *fakeSystem) Conns() ([]Conn, error) { f.call("conns"); return f.conns, nil }
-func (f *fakeSystem) Route(a netip.Addr) Route {
-	f.call("route " + a.String())
-	if r, ok := f.routes[a]; ok {
-		return r
+func (f *fakeSystem) Routes(as []netip.Addr) []Route {
+	out := make([]Route, len(as))
+	for i, a := range as {
+		f.call("route " + a.String())
+		r, ok := f.routes[a]
+		if !ok {
+			r = Route{Type: RouteNone, Err: "network is unreachable"}
+		}
+		out[i] = r
 	}
-	return Route{Type: RouteNone, Err: "network is unreachable"}
+	return out
 }
 func (f *fakeSystem) Neighbours() ([]Neighbour, error) {
 	f.call("neighbours")
