@@ -101,8 +101,8 @@ E2E_JOBS    ?= 2
 
 e2e: build deps $(E2EBIN)
 	@full=$(FULL_KERNEL); case " $(KERNELS) " in *" $$full "*) ;; *) full=$(firstword $(KERNELS));; esac; \
-	KERNELS='$(KERNELS)' E2E_MATRIX='$(E2E_MATRIX)' e2e/vm/matrix.sh $(E2E_JOBS) $$full \
-		$(patsubst $(CURDIR)/%,/host/%,$(E2EBIN)) -test.v -test.count=1 $(E2EFLAGS)
+	KERNELS='$(KERNELS)' E2E_MATRIX='$(E2E_MATRIX)' E2EFLAGS='$(E2EFLAGS)' e2e/vm/matrix.sh $(E2E_JOBS) $$full \
+		$(patsubst $(CURDIR)/%,/host/%,$(E2EBIN)) -test.v -test.count=1
 
 # e2e-system: the system tests (e2e/system, build tag system): real Debian
 # systems of SYSTEM_RELEASES, built by e2e/system/mkimage.sh from Debian's

@@ -10,6 +10,10 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 jobs=$1 full=$2 bin=$3
 shift 3
+# E2EFLAGS: more test flags, split at blanks only (make e2e
+# E2EFLAGS='-test.run=^(TestA|TestB)$$' needs no shell quoting).
+read -ra extra <<< "${E2EFLAGS:-}"
+set -- "$@" "${extra[@]}"
 CACHE=${CACHE:?}
 logs=$CACHE/e2e-logs
 rm -rf "$logs" && mkdir -p "$logs"
