@@ -22,6 +22,7 @@ import (
 	"github.com/lvsgo/ipvsadm/internal/boot"
 	"github.com/lvsgo/ipvsadm/internal/cli"
 	"github.com/lvsgo/ipvsadm/internal/completion"
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 	"github.com/lvsgo/ipvsadm/internal/doctor"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
@@ -243,7 +244,7 @@ func openNoModprobe() (ipvs.API, error) {
 func doctorEnv(s stdio) doctor.Env {
 	return doctor.Env{
 		Open:   openNoModprobe,
-		Sys:    &doctor.Kernel{},
+		Sys:    &diagnose.Kernel{},
 		Parser: systemParser(),
 		Stdout: s.out,
 		Stderr: s.err,

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	doc "github.com/lvsgo/ipvsadm/internal/doctor"
+	doc "github.com/lvsgo/ipvsadm/internal/diagnose"
 	"github.com/lvsgo/ipvsadm/internal/netns"
 )
 

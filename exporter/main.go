@@ -13,7 +13,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/lvsgo/ipvsadm/exporter/collector"
-	"github.com/lvsgo/ipvsadm/internal/doctor"
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 	"github.com/lvsgo/ipvsadm/ipvs"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -112,7 +112,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return c, nil
 	}, Probe: o.probe}
 	if o.checks {
-		cfg.Sys = &doctor.Kernel{}
+		cfg.Sys = &diagnose.Kernel{}
 	}
 	// Check once at start that the table can be read, so that a wrong
 	// namespace or a missing privilege is said at once; a module not

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/lvsgo/ipvsadm/internal/diagnose/diagnosetest"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -30,7 +31,7 @@ func BenchmarkScrape10000(b *testing.B) { benchScrape(b, Config{}) }
 
 // BenchmarkScrapeChecks10000 is the same scrape with doctor's checks (no
 // route to any real server, as in make bench's namespace).
-func BenchmarkScrapeChecks10000(b *testing.B) { benchScrape(b, Config{Sys: &fakeSys{}}) }
+func BenchmarkScrapeChecks10000(b *testing.B) { benchScrape(b, Config{Sys: &diagnosetest.System{}}) }
 
 // benchScrape times scrapes of bench's table with cfg.
 func benchScrape(b *testing.B, cfg Config) {
@@ -47,7 +48,7 @@ func benchScrape(b *testing.B, cfg Config) {
 // textSize makes room for what AppendText writes, and not much more
 // (no regrowth; at most half again), with and without the checks.
 func TestTextSize(t *testing.T) {
-	for _, sys := range []*fakeSys{nil, {}} {
+	for _, sys := range []*diagnosetest.System{nil, {}} {
 		cfg := Config{Open: func() (ipvs.API, error) { return bigKernel(500), nil }}
 		if sys != nil {
 			cfg.Sys = sys

@@ -3,54 +3,11 @@ package collector
 import (
 	"net/netip"
 
-	"github.com/lvsgo/ipvsadm/internal/doctor"
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
+	"github.com/lvsgo/ipvsadm/internal/diagnose/diagnosetest"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
-	"github.com/lvsgo/ipvsadm/internal/realserver"
-	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
-
-// fakeSys is the NAT lab's director as doctor sees it: the VIP local,
-// both real servers on br0, forwarding on, wrr loaded.
-type fakeSys struct {
-	routes  map[netip.Addr]doctor.Route
-	sysctls map[string]string
-	conns   []doctor.Conn
-	probed  int
-}
-
-func (f *fakeSys) Conns() ([]doctor.Conn, error)                          { return f.conns, nil }
-func (f *fakeSys) IPVSStatus() (string, bool, error)                      { return "", false, nil }
-func (f *fakeSys) ModuleParam(module, param string) (string, bool, error) { return "", false, nil }
-func (f *fakeSys) Routes(as []netip.Addr) []doctor.Route {
-	out := make([]doctor.Route, len(as))
-	for i, a := range as {
-		r, ok := f.routes[a]
-		if !ok {
-			r = doctor.Route{Type: doctor.RouteNone, Err: "network is unreachable"}
-		}
-		out[i] = r
-	}
-	return out
-}
-func (f *fakeSys) Neighbours() ([]doctor.Neighbour, error) { return nil, nil }
-func (f *fakeSys) Sysctl(k sysctl.Key) (string, bool, error) {
-	v, ok := f.sysctls[k.String()]
-	return v, ok, nil
-}
-func (f *fakeSys) Module(n string) doctor.ModState             { return doctor.ModLoaded }
-func (f *fakeSys) Links() ([]doctor.Link, error)               { return nil, nil }
-func (f *fakeSys) Addrs() ([]realserver.Addr, error)           { return nil, nil }
-func (f *fakeSys) DefaultRoute() (string, []netip.Addr, error) { return "", nil, nil }
-func (f *fakeSys) Listeners() ([]netip.AddrPort, error)        { return nil, nil }
-func (f *fakeSys) Probe(p doctor.ProbePlan) *doctor.Probes {
-	f.probed++
-	res := &doctor.Probes{TCP: map[netip.AddrPort]doctor.TCPResult{}}
-	for _, ap := range p.TCP {
-		res.TCP[ap] = doctor.TCPResult{Outcome: doctor.TCPOpen}
-	}
-	return res
-}
 
 var (
 	vip = netip.MustParseAddr("172.16.1.143")
@@ -59,14 +16,22 @@ var (
 	dip = netip.MustParseAddr("192.168.1.118")
 )
 
-func natSys() *fakeSys {
-	return &fakeSys{
-		routes: map[netip.Addr]doctor.Route{
-			vip: {Type: doctor.RouteLocal, Dev: "lo", Src: vip},
-			rs1: {Type: doctor.RouteUnicast, Dev: "br0", Src: dip},
-			rs2: {Type: doctor.RouteUnicast, Dev: "br0", Src: dip},
+// natSys is the NAT lab's director as doctor sees it: the VIP local,
+// both real servers on br0 (where a probe finds them listening),
+// forwarding on, the schedulers loaded.
+func natSys() *diagnosetest.System {
+	return &diagnosetest.System{
+		RouteTo: map[netip.Addr]diagnose.Route{
+			vip: {Type: diagnose.RouteLocal, Dev: "lo", Src: vip},
+			rs1: {Type: diagnose.RouteUnicast, Dev: "br0", Src: dip},
+			rs2: {Type: diagnose.RouteUnicast, Dev: "br0", Src: dip},
 		},
-		sysctls: map[string]string{"net.ipv4.ip_forward": "1", "net.ipv4.conf.br0.forwarding": "1"},
+		Sysctls: map[string]string{"net.ipv4.ip_forward": "1", "net.ipv4.conf.br0.forwarding": "1"},
+		Modules: map[string]diagnose.ModState{"ip_vs": diagnose.ModLoaded, "ip_vs_wrr": diagnose.ModLoaded, "ip_vs_sh": diagnose.ModLoaded},
+		Probes: &diagnose.Probes{TCP: map[netip.AddrPort]diagnose.TCPResult{
+			netip.AddrPortFrom(rs1, 80): {Outcome: diagnose.TCPOpen},
+			netip.AddrPortFrom(rs2, 80): {Outcome: diagnose.TCPOpen},
+		}},
 	}
 }
 

@@ -1,7 +1,7 @@
 package collector
 
 import (
-	"github.com/lvsgo/ipvsadm/internal/doctor"
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 	"github.com/lvsgo/ipvsadm/internal/table"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
@@ -13,7 +13,7 @@ type Config struct {
 	Open func() (ipvs.API, error)
 	// Sys is what doctor's checks read besides the table; nil: no
 	// ipvs_check series.
-	Sys doctor.System
+	Sys diagnose.System
 	// Probe lets the checks send doctor's --probe packets (a TCP connect
 	// to each real server, ARP for DR VIPs) at every scrape.
 	Probe bool
@@ -27,7 +27,7 @@ type Snapshot struct {
 	Daemons  []ipvs.Daemon
 	// Checks is whether doctor's checks ran, Probe whether with probes.
 	Checks, Probe bool
-	Findings      []doctor.Finding
+	Findings      []diagnose.Finding
 }
 
 // Read takes one scrape's Snapshot; a table that cannot be read is a
@@ -48,11 +48,11 @@ func Read(cfg Config) Snapshot {
 	}
 	// The kernel's order is its hash order: the metrics come in
 	// doctor's, which is fixed.
-	doctor.SortServices(svcs)
+	diagnose.SortServices(svcs)
 	s := Snapshot{Up: true, Info: api.Info(), Services: svcs, Daemons: daemons}
 	if cfg.Sys != nil {
 		s.Checks, s.Probe = true, cfg.Probe
-		s.Findings = doctor.CheckDirector(api, cfg.Sys, svcs, cfg.Probe)
+		s.Findings = diagnose.CheckDirector(api, cfg.Sys, svcs, cfg.Probe)
 	}
 	return s
 }

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/lvsgo/ipvsadm/internal/doctor"
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/show"
 	"github.com/lvsgo/ipvsadm/internal/table"
@@ -94,8 +94,8 @@ func labelNames(svcs []table.ServiceDests) names {
 }
 
 // serviceName and destName are doctor's (and -L -n's) names.
-func serviceName(s *ipvs.Service) string  { return doctor.ServiceName(*s) }
-func destName(d *ipvs.Destination) string { return doctor.DestName(*d) }
+func serviceName(s *ipvs.Service) string  { return diagnose.ServiceName(*s) }
+func destName(d *ipvs.Destination) string { return diagnose.DestName(*d) }
 
 // AppendText appends s in the text exposition format.
 func (s *Snapshot) AppendText(b []byte) []byte {
@@ -234,12 +234,12 @@ func (s *Snapshot) appendDaemons(b []byte) []byte {
 // appendChecks is one ipvs_check and ipvs_check_failed per check and
 // subject; a check that found several things about one subject counts as
 // its worst.
-func appendChecks(b []byte, fs []doctor.Finding, probe bool) []byte {
+func appendChecks(b []byte, fs []diagnose.Finding, probe bool) []byte {
 	type key struct{ check, service, server string }
 	// A subject's findings mostly follow one another: the map is asked
 	// only when the subject changes.
 	at := make(map[key]int, len(fs))
-	order, worst := make([]key, 0, len(fs)), make([]doctor.Status, 0, len(fs))
+	order, worst := make([]key, 0, len(fs)), make([]diagnose.Status, 0, len(fs))
 	last := -1
 	for _, f := range fs {
 		k := key{f.Check, f.Service, f.Server}
@@ -261,11 +261,11 @@ func appendChecks(b []byte, fs []doctor.Finding, probe bool) []byte {
 	}
 	b = header(b, "check", "gauge", "Whether doctor's check passed (1) or warned or failed (0); ipvsadm doctor says why.")
 	for i, k := range order {
-		b = appendBool(labels(append(b, "ipvs_check{"...), k), worst[i] == doctor.OK)
+		b = appendBool(labels(append(b, "ipvs_check{"...), k), worst[i] == diagnose.OK)
 	}
 	b = header(b, "check_failed", "gauge", "Whether doctor's check failed (1) rather than passed or warned (0).")
 	for i, k := range order {
-		b = appendBool(labels(append(b, "ipvs_check_failed{"...), k), worst[i] == doctor.Fail)
+		b = appendBool(labels(append(b, "ipvs_check_failed{"...), k), worst[i] == diagnose.Fail)
 	}
 	b = header(b, "checks_probing", "gauge", "Whether the checks send doctor's probes at each scrape (1) or not (0).")
 	return appendBool(append(b, "ipvs_checks_probing "...), probe)

@@ -5,11 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 
-	"github.com/lvsgo/ipvsadm/internal/doctor"
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
+	"github.com/lvsgo/ipvsadm/internal/diagnose/diagnosetest"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
 	"github.com/lvsgo/ipvsadm/ipvs"
 	"github.com/prometheus/common/expfmt"
@@ -250,7 +252,7 @@ ipvs_sync_daemon_running{state="backup"} 0
 				}
 				return k, nil
 			}, Probe: tc.probe}
-			var sys *fakeSys
+			var sys *diagnosetest.System
 			if tc.sys {
 				sys = natSys()
 				cfg.Sys = sys
@@ -265,8 +267,8 @@ ipvs_sync_daemon_running{state="backup"} 0
 					t.Errorf("a scrape asked the kernel for %s", c)
 				}
 			}
-			if sys != nil && (sys.probed > 0) != tc.probe {
-				t.Errorf("probed %d times, probe %v", sys.probed, tc.probe)
+			if sys != nil && slices.Contains(sys.Calls, "probe") != tc.probe {
+				t.Errorf("probed: %v, probe %v", sys.Calls, tc.probe)
 			}
 			parses(t, got)
 			promtoolCheck(t, got)
@@ -358,12 +360,12 @@ func promtoolCheck(t *testing.T, text string) {
 // A subject's worst finding counts, also when its findings are not
 // together; subjects keep the order of their first finding.
 func TestAppendChecksWorst(t *testing.T) {
-	f := func(check, server string, st doctor.Status) doctor.Finding {
-		return doctor.Finding{Check: check, Service: "TCP 10.0.0.1:80", Server: server, Status: st}
+	f := func(check, server string, st diagnose.Status) diagnose.Finding {
+		return diagnose.Finding{Check: check, Service: "TCP 10.0.0.1:80", Server: server, Status: st}
 	}
-	got := string(appendChecks(nil, []doctor.Finding{
-		f("route", "a", doctor.OK), f("route", "b", doctor.Warn), f("route", "a", doctor.Fail),
-		f("route", "a", doctor.OK), f("listen", "b", doctor.OK), f("route", "b", doctor.OK),
+	got := string(appendChecks(nil, []diagnose.Finding{
+		f("route", "a", diagnose.OK), f("route", "b", diagnose.Warn), f("route", "a", diagnose.Fail),
+		f("route", "a", diagnose.OK), f("listen", "b", diagnose.OK), f("route", "b", diagnose.OK),
 	}, false))
 	var lines []string
 	for _, l := range strings.Split(got, "\n") {

@@ -19,11 +19,10 @@
 //     DR packets, a listener for the VIP's port, and with --director DIP
 //     (a NAT real server) the default route via the director.
 //
-// The data path reads one way: Parse (argv → Options) → gather (a System
-// reads the kernel into a Snapshot, the probes included) → Director or
-// RealServer (pure checks: Snapshot → []Finding) → FormatText or
-// FormatJSON. doctor changes nothing: it loads no module and writes no
-// setting; the probes are the only packets it sends.
+// The data path reads one way: Parse (argv → Options) → diagnose (a
+// System reads the kernel into a Snapshot, the probes included; pure
+// checks turn it into Findings) → FormatText or FormatJSON. The checks are
+// package diagnose's, which the exporter shares.
 //
 // Exit status: 0 nothing failed (warnings allowed), 1 a check failed
 // (or doctor could not read what it needs), 2 bad usage.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 )
 
 // Mode is what doctor checked: a director or a real server.
@@ -32,7 +34,7 @@ const maxSubject = 40
 //
 //	fail  TCP 172.16.1.143:80 -> 192.168.1.12:80  replies bypass the director: ...
 //	      fix: on 192.168.1.12: ip route replace default via 192.168.1.118
-func FormatText(fs []Finding, m Mode) string {
+func FormatText(fs []diagnose.Finding, m Mode) string {
 	width := 0
 	for _, f := range fs {
 		if n := len(f.Subject(m.host())); n <= maxSubject {
@@ -53,16 +55,16 @@ func FormatText(fs []Finding, m Mode) string {
 			b.WriteByte('\n')
 		}
 	}
-	fmt.Fprintf(&b, "%d ok, %d warn, %d fail\n", n[OK], n[Warn], n[Fail])
+	fmt.Fprintf(&b, "%d ok, %d warn, %d fail\n", n[diagnose.OK], n[diagnose.Warn], n[diagnose.Fail])
 	return b.String()
 }
 
 // report is the --json document.
 type report struct {
-	Mode     Mode      `json:"mode"`
-	OK       bool      `json:"ok"` // no finding failed
-	Counts   counts    `json:"counts"`
-	Findings []Finding `json:"findings"`
+	Mode     Mode               `json:"mode"`
+	OK       bool               `json:"ok"` // no finding failed
+	Counts   counts             `json:"counts"`
+	Findings []diagnose.Finding `json:"findings"`
 }
 
 type counts struct {
@@ -72,16 +74,16 @@ type counts struct {
 }
 
 // FormatJSON prints the findings as one line of JSON.
-func FormatJSON(fs []Finding, m Mode) string {
-	r := report{Mode: m, OK: !Failed(fs), Findings: fs}
+func FormatJSON(fs []diagnose.Finding, m Mode) string {
+	r := report{Mode: m, OK: !diagnose.Failed(fs), Findings: fs}
 	if r.Findings == nil {
-		r.Findings = []Finding{}
+		r.Findings = []diagnose.Finding{}
 	}
 	for _, f := range fs {
 		switch f.Status {
-		case OK:
+		case diagnose.OK:
 			r.Counts.OK++
-		case Warn:
+		case diagnose.Warn:
 			r.Counts.Warn++
 		default:
 			r.Counts.Fail++

@@ -4,15 +4,17 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 )
 
-var sample = []Finding{
-	{Status: OK, Check: "forwarding", Message: "ipv4 forwarding is on (net.ipv4.ip_forward = 1)"},
-	{Status: OK, Check: "vip-local", Service: "TCP 172.16.1.143:80", Message: "172.16.1.143 is a local address"},
-	{Status: Fail, Check: "nat-replies", Service: "TCP 172.16.1.143:80", Server: "192.168.1.12:80",
+var sample = []diagnose.Finding{
+	{Status: diagnose.OK, Check: "forwarding", Message: "ipv4 forwarding is on (net.ipv4.ip_forward = 1)"},
+	{Status: diagnose.OK, Check: "vip-local", Service: "TCP 172.16.1.143:80", Message: "172.16.1.143 is a local address"},
+	{Status: diagnose.Fail, Check: "nat-replies", Service: "TCP 172.16.1.143:80", Server: "192.168.1.12:80",
 		Message: "replies bypass the director: 14 conns, 14 in, 0 out packets", FixOn: "192.168.1.12",
 		Fix: []string{"ip route replace default via 192.168.1.118"}},
-	{Status: Warn, Check: "sync-daemon", Message: "a backup sync daemon runs here", Fix: []string{"a", "b"}},
+	{Status: diagnose.Warn, Check: "sync-daemon", Message: "a backup sync daemon runs here", Fix: []string{"a", "b"}},
 }
 
 func TestFormatText(t *testing.T) {
@@ -30,8 +32,8 @@ warn  director                                a backup sync daemon runs here
 	}
 	// A subject past the cap is not padded to; real-server mode names the
 	// host so.
-	long := []Finding{{Status: OK, Check: "x", Message: "m"},
-		{Status: OK, Check: "y", Service: "TCP [2001:db8:1234:5678::1]:443", Server: "[2001:db8:1234:5678::11]:443", Message: "m"}}
+	long := []diagnose.Finding{{Status: diagnose.OK, Check: "x", Message: "m"},
+		{Status: diagnose.OK, Check: "y", Service: "TCP [2001:db8:1234:5678::1]:443", Server: "[2001:db8:1234:5678::11]:443", Message: "m"}}
 	if got := FormatText(long, ModeRealServer); !strings.HasPrefix(got, "ok    this host  m\nok    TCP [2001:db8:1234:5678::1]:443 -> [2001:db8:1234:5678::11]:443  m\n") {
 		t.Errorf("long subject:\n%s", got)
 	}

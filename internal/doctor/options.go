@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
-	"strings"
 
 	"github.com/lvsgo/ipvsadm/internal/cli"
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
-	"github.com/lvsgo/ipvsadm/internal/realserver"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
@@ -24,24 +22,14 @@ type Options struct {
 	ServiceArgs []string
 
 	RealServer bool
-	Director   netip.Addr // --director DIP; zero without it
-	Tunnel     string     // --tunnel ipip|gue|gre; "" without it
-	Targets    []Target   // real-server mode's VIP[:port] arguments
+	Director   netip.Addr        // --director DIP; zero without it
+	Tunnel     string            // --tunnel ipip|gue|gre; "" without it
+	Targets    []diagnose.Target // real-server mode's VIP[:port] arguments
 }
 
-// Target is a real-server mode argument: a VIP and, when given, a port.
-type Target struct {
-	Addr netip.Addr
-	Port uint16 // 0: none given
-}
-
-// String is the argument as given: 192.168.2.143, 192.168.2.143:80,
-// [2001:db8::1]:80.
-func (t Target) String() string {
-	if t.Port == 0 {
-		return t.Addr.String()
-	}
-	return netip.AddrPortFrom(t.Addr, t.Port).String()
+// Setup is the real server the options describe, for diagnose.
+func (o Options) Setup() diagnose.Setup {
+	return diagnose.Setup{Director: o.Director, Tunnel: o.Tunnel, Targets: o.Targets}
 }
 
 // Usage is printed for --help.
@@ -133,31 +121,10 @@ func Parse(args []string) (Options, error) {
 	return o, nil
 }
 
-// addTarget reads one real-server mode argument: VIP, VIP:port or
-// [IPv6]:port. The VIP must be one arp-prep would take.
+// addTarget reads one real-server mode argument.
 func (o *Options) addTarget(s string) error {
-	var t Target
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		if ap.Port() == 0 {
-			return fmt.Errorf("invalid VIP %q: port 0", s)
-		}
-		t = Target{ap.Addr(), ap.Port()}
-	} else if strings.Count(s, ":") == 1 && !strings.HasPrefix(s, "[") {
-		host, port, _ := strings.Cut(s, ":")
-		p, err := strconv.ParseUint(port, 10, 16)
-		if err != nil || p == 0 {
-			return fmt.Errorf("invalid VIP %q: bad port %q", s, port)
-		}
-		t.Port = uint16(p)
-		s = host
-	}
-	if !t.Addr.IsValid() {
-		a, err := realserver.ParseVIP(s)
-		if err != nil {
-			return err
-		}
-		t.Addr = a
-	} else if _, err := realserver.ParseVIP(t.Addr.String()); err != nil {
+	t, err := diagnose.ParseTarget(s)
+	if err != nil {
 		return err
 	}
 	o.Targets = append(o.Targets, t)

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 )
 
 func TestParse(t *testing.T) {
@@ -23,11 +25,11 @@ func TestParse(t *testing.T) {
 		{args: []string{"-f", "7", "-6"}, want: Options{ServiceArgs: []string{"-f", "7", "-6"}}},
 		{args: []string{"--sctp-service", "[2001:db8::1]:80"}, want: Options{ServiceArgs: []string{"--sctp-service", "[2001:db8::1]:80"}}},
 		{args: []string{"--real-server", "192.168.2.143:80", "192.168.2.143"},
-			want: Options{RealServer: true, Targets: []Target{{vip, 80}, {vip, 0}}}},
+			want: Options{RealServer: true, Targets: []diagnose.Target{{Addr: vip, Port: 80}, {Addr: vip}}}},
 		{args: []string{"--real-server", "--director", "192.168.1.118", "--", "[2001:db8::1]:443"},
-			want: Options{RealServer: true, Director: dip, Targets: []Target{{netip.MustParseAddr("2001:db8::1"), 443}}}},
+			want: Options{RealServer: true, Director: dip, Targets: []diagnose.Target{{Addr: netip.MustParseAddr("2001:db8::1"), Port: 443}}}},
 		{args: []string{"--real-server", "--tunnel=gue", "192.168.2.143"},
-			want: Options{RealServer: true, Tunnel: "gue", Targets: []Target{{vip, 0}}}},
+			want: Options{RealServer: true, Tunnel: "gue", Targets: []diagnose.Target{{Addr: vip}}}},
 		{args: []string{"--help", "--bogus"}, want: Options{Help: true}},
 		{args: []string{"-h"}, want: Options{Help: true}},
 
@@ -60,14 +62,6 @@ func TestParse(t *testing.T) {
 		}
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Parse(%q) = %+v, %v; want %+v", tc.args, got, err, tc.want)
-		}
-	}
-}
-
-func TestTargetString(t *testing.T) {
-	for _, s := range []string{"192.168.2.143", "192.168.2.143:80", "[2001:db8::1]:80", "2001:db8::1"} {
-		if got := targets(s)[0].String(); got != s {
-			t.Errorf("%s reads back as %s", s, got)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsaccess"
 	"github.com/lvsgo/ipvsadm/internal/kernelmsg"
@@ -14,7 +15,7 @@ import (
 type Env struct {
 	// Open connects to IPVS without loading any module.
 	Open func() (ipvs.API, error)
-	Sys  System
+	Sys  diagnose.System
 	// Parser reads a service as -L does (names resolved as there).
 	Parser         *grammar.Parser
 	Stdout, Stderr io.Writer
@@ -33,8 +34,8 @@ func Run(args []string, env Env) int {
 		return usageError(env, err)
 	}
 	if o.RealServer {
-		snap, fs := gatherRealServer(env.Sys, o)
-		return finish(env, o, ModeRealServer, append(fs, RealServer(snap, o)...))
+		snap, fs := diagnose.GatherRealServer(env.Sys, o.Setup())
+		return finish(env, o, ModeRealServer, append(fs, diagnose.RealServer(snap, o.Setup())...))
 	}
 	var k *ipvs.Service
 	if len(o.ServiceArgs) > 0 {
@@ -54,14 +55,14 @@ func Run(args []string, env Env) int {
 		return ipvsaccess.Status
 	}
 	defer api.Close()
-	svcs, err := readServices(api, k)
+	svcs, err := diagnose.ReadServices(api, k)
 	if err != nil {
 		// As -L -t VIP:port words it: "No such service", status 1.
 		fmt.Fprintln(env.Stderr, kernelmsg.GetServiceMessage(err))
 		return 1
 	}
-	snap, fs := gatherDirector(api, env.Sys, svcs, o.Probe)
-	return finish(env, o, ModeDirector, append(fs, Director(snap)...))
+	snap, fs := diagnose.GatherDirector(api, env.Sys, svcs, o.Probe)
+	return finish(env, o, ModeDirector, append(fs, diagnose.Director(snap)...))
 }
 
 func usageError(env Env, err error) int {
@@ -70,13 +71,13 @@ func usageError(env Env, err error) int {
 }
 
 // finish prints the findings and returns the status they make.
-func finish(env Env, o Options, m Mode, fs []Finding) int {
+func finish(env Env, o Options, m Mode, fs []diagnose.Finding) int {
 	if o.JSON {
 		io.WriteString(env.Stdout, FormatJSON(fs, m))
 	} else {
 		io.WriteString(env.Stdout, FormatText(fs, m))
 	}
-	if Failed(fs) {
+	if diagnose.Failed(fs) {
 		return 1
 	}
 	return 0

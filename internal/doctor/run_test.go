@@ -9,95 +9,58 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/lvsgo/ipvsadm/internal/diagnose"
+	"github.com/lvsgo/ipvsadm/internal/diagnose/diagnosetest"
 	"github.com/lvsgo/ipvsadm/internal/grammar"
 	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
 	"github.com/lvsgo/ipvsadm/internal/ipvstest"
 	"github.com/lvsgo/ipvsadm/internal/netdb"
-	"github.com/lvsgo/ipvsadm/internal/realserver"
-	"github.com/lvsgo/ipvsadm/internal/sysctl"
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
-// fakeSystem answers from fixed values and records what was asked.
-type fakeSystem struct {
-	conns      []Conn
-	routes     map[netip.Addr]Route
-	neighbours []Neighbour
-	sysctls    map[string]string
-	modules    map[string]ModState
-	links      []Link
-	addrs      []realserver.Addr
-	defDev     string
-	defGWs     []netip.Addr
-	listeners  []netip.AddrPort
-	probes     *Probes
-	status     *string           // /proc/net/ip_vs_status; nil: none
-	params     map[string]string // "module/param"
+var (
+	natVIP = netip.MustParseAddr("172.16.1.143")
+	rs1    = netip.MustParseAddr("192.168.1.11")
+	rs2    = netip.MustParseAddr("192.168.1.12")
+	dip    = netip.MustParseAddr("192.168.1.118")
+)
 
-	calls []string
-	plan  *ProbePlan
-}
+func ap(a netip.Addr, p uint16) netip.AddrPort { return netip.AddrPortFrom(a, p) }
 
-func (f *fakeSystem) call(s string) { f.calls = append(f.calls, s) }
-
-func (f *fakeSystem) Conns() ([]Conn, error) { f.call("conns"); return f.conns, nil }
-func (f *fakeSystem) Routes(as []netip.Addr) []Route {
-	out := make([]Route, len(as))
-	for i, a := range as {
-		f.call("route " + a.String())
-		r, ok := f.routes[a]
-		if !ok {
-			r = Route{Type: RouteNone, Err: "network is unreachable"}
-		}
-		out[i] = r
+// natLab is the NAT lab working, as a fake kernel and system: both real
+// servers answered through the director, forwarding on.
+func natLab() (*ipvstest.Kernel, *diagnosetest.System) {
+	rs := func(a netip.Addr, w int32, st ipvs.Stats) ipvs.Destination {
+		return ipvs.Destination{Family: ipvs.AFInet, Address: a, Port: 80, ConnFlags: uint32(ipvs.FwdMasq), Weight: w, Stats: st}
 	}
-	return out
-}
-func (f *fakeSystem) Neighbours() ([]Neighbour, error) {
-	f.call("neighbours")
-	return f.neighbours, nil
-}
-func (f *fakeSystem) Sysctl(k sysctl.Key) (string, bool, error) {
-	f.call("sysctl " + k.String())
-	v, ok := f.sysctls[k.String()]
-	return v, ok, nil
-}
-func (f *fakeSystem) Module(n string) ModState { f.call("module " + n); return f.modules[n] }
-func (f *fakeSystem) Links() ([]Link, error)   { return f.links, nil }
-func (f *fakeSystem) Addrs() ([]realserver.Addr, error) {
-	return f.addrs, nil
-}
-func (f *fakeSystem) DefaultRoute() (string, []netip.Addr, error) { return f.defDev, f.defGWs, nil }
-func (f *fakeSystem) Listeners() ([]netip.AddrPort, error)        { return f.listeners, nil }
-func (f *fakeSystem) IPVSStatus() (string, bool, error) {
-	f.call("ip_vs_status")
-	if f.status == nil {
-		return "", false, nil
+	k := &ipvstest.Kernel{KernelInfo: ipvs.Info{Version: 0x010201, ConnTabSize: 4096}, Table: []ipvstest.Service{{
+		Service: ipvs.Service{Family: ipvs.AFInet, Protocol: ipvs.TCP, Address: natVIP, Port: 80, Scheduler: "rr", Netmask: 0xffffffff},
+		Dests: []ipvs.Destination{
+			rs(rs1, 1, ipvs.Stats{Conns: 5, InPkts: 30, OutPkts: 25}),
+			rs(rs2, 2, ipvs.Stats{Conns: 7, InPkts: 42, OutPkts: 35}),
+		},
+	}}}
+	client := ap(netip.MustParseAddr("172.16.1.10"), 40000)
+	return k, &diagnosetest.System{
+		ConnList: []diagnose.Conn{
+			{Protocol: ipvs.TCP, Client: client, Virtual: ap(natVIP, 80), Dest: ap(rs1, 80), State: "TIME_WAIT"},
+			{Protocol: ipvs.TCP, Client: client, Virtual: ap(natVIP, 80), Dest: ap(rs2, 80), State: "TIME_WAIT"},
+		},
+		RouteTo: map[netip.Addr]diagnose.Route{
+			natVIP: {Type: diagnose.RouteLocal, Dev: "lo", Src: natVIP},
+			rs1:    {Type: diagnose.RouteUnicast, Dev: "br0", Src: dip},
+			rs2:    {Type: diagnose.RouteUnicast, Dev: "br0", Src: dip},
+		},
+		Sysctls: map[string]string{"net.ipv4.ip_forward": "1", "net.ipv4.conf.br0.forwarding": "1"},
+		Neighbour: []diagnose.Neighbour{
+			{Addr: rs1, MAC: "02:00:00:00:01:11", Dev: "br0", State: "REACHABLE"},
+			{Addr: rs2, MAC: "02:00:00:00:01:12", Dev: "br0", State: "STALE"},
+		},
+		Modules: map[string]diagnose.ModState{"ip_vs_rr": diagnose.ModLoaded},
 	}
-	return *f.status, true, nil
-}
-func (f *fakeSystem) ModuleParam(m, p string) (string, bool, error) {
-	f.call("param " + m + "/" + p)
-	v, ok := f.params[m+"/"+p]
-	return v, ok, nil
-}
-func (f *fakeSystem) Probe(p ProbePlan) *Probes {
-	f.call("probe")
-	f.plan = &p
-	return f.probes
 }
 
-// natLab is the NAT lab as a fake kernel and system, working.
-func natLab() (*ipvstest.Kernel, *fakeSystem) {
-	s := natSnap()
-	k := &ipvstest.Kernel{KernelInfo: ipvs.Info{Version: 0x010201, ConnTabSize: 4096}}
-	for _, svc := range s.Services {
-		k.Table = append(k.Table, ipvstest.Service{Service: svc.Service, Dests: svc.Dests})
-	}
-	return k, &fakeSystem{conns: s.Conns, routes: s.Routes, neighbours: s.Neighbours, sysctls: s.Sysctls, modules: s.Modules}
-}
-
-func run(k ipvs.API, openErr error, sys System, args ...string) (int, string, string) {
+func run(k ipvs.API, openErr error, sys diagnose.System, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	env := Env{
 		Open: func() (ipvs.API, error) {
@@ -120,8 +83,8 @@ func TestRunDirector(t *testing.T) {
 	}
 	// Neither probes nor anything else without --probe; the table is
 	// read without changing it.
-	if slices.Contains(sys.calls, "probe") {
-		t.Errorf("probed without --probe: %v", sys.calls)
+	if slices.Contains(sys.Calls, "probe") {
+		t.Errorf("probed without --probe: %v", sys.Calls)
 	}
 	for _, c := range k.Calls {
 		if !strings.HasPrefix(c, "GET_") {
@@ -129,8 +92,8 @@ func TestRunDirector(t *testing.T) {
 		}
 	}
 
-	sys.conns[1].State = "SYN_RECV"
-	sys.conns = append(sys.conns, sys.conns[1])
+	sys.ConnList[1].State = "SYN_RECV"
+	sys.ConnList = append(sys.ConnList, sys.ConnList[1])
 	rc, out, _ = run(k, nil, sys, "-t", "172.16.1.143:80")
 	if rc != 1 || !strings.Contains(out, "fail  TCP 172.16.1.143:80 -> 192.168.1.12:80  replies bypass the director: 2 connections, all in SYN_RECV") ||
 		!strings.Contains(out, "      fix: on 192.168.1.12: ip route replace default via 192.168.1.118\n") {
@@ -145,18 +108,18 @@ func TestRunDirector(t *testing.T) {
 
 func TestRunProbeOrder(t *testing.T) {
 	k, sys := natLab()
-	sys.probes = &Probes{TCP: map[netip.AddrPort]TCPResult{ap(rs1, 80): {Outcome: TCPOpen}, ap(rs2, 80): {Outcome: TCPRefused}}}
+	sys.Probes = &diagnose.Probes{TCP: map[netip.AddrPort]diagnose.TCPResult{ap(rs1, 80): {Outcome: diagnose.TCPOpen}, ap(rs2, 80): {Outcome: diagnose.TCPRefused}}}
 	rc, out, _ := run(k, nil, sys, "--probe")
 	if rc != 1 || !strings.Contains(out, "fail  TCP 172.16.1.143:80 -> 192.168.1.12:80  nothing listens on 192.168.1.12:80") {
 		t.Errorf("--probe: %d\n%s", rc, out)
 	}
 	// The neighbour table is read after the probes, which fill it.
-	p, n := slices.Index(sys.calls, "probe"), slices.Index(sys.calls, "neighbours")
+	p, n := slices.Index(sys.Calls, "probe"), slices.Index(sys.Calls, "neighbours")
 	if p < 0 || n < p {
-		t.Errorf("calls %v: neighbours must follow probe", sys.calls)
+		t.Errorf("calls %v: neighbours must follow probe", sys.Calls)
 	}
-	if sys.plan == nil || len(sys.plan.TCP) != 2 {
-		t.Errorf("plan %+v", sys.plan)
+	if sys.Plan == nil || len(sys.Plan.TCP) != 2 {
+		t.Errorf("plan %+v", sys.Plan)
 	}
 }
 
@@ -165,23 +128,23 @@ func TestRunErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
 		openErr error
-		ipvsMod ModState
+		ipvsMod diagnose.ModState
 		rc      int
 		stderr  string
 	}{
-		{[]string{"--bogus"}, nil, ModLoaded, 2, "ipvsadm doctor: unknown option \"--bogus\" (see ipvsadm doctor --help)\n"},
-		{[]string{"-t", "1.2.3.4:99999"}, nil, ModLoaded, 2, "ipvsadm doctor: illegal virtual server address[:port] specified (see ipvsadm doctor --help)\n"},
-		{nil, &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, ModLoadable, 1,
+		{[]string{"--bogus"}, nil, diagnose.ModLoaded, 2, "ipvsadm doctor: unknown option \"--bogus\" (see ipvsadm doctor --help)\n"},
+		{[]string{"-t", "1.2.3.4:99999"}, nil, diagnose.ModLoaded, 2, "ipvsadm doctor: illegal virtual server address[:port] specified (see ipvsadm doctor --help)\n"},
+		{nil, &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, diagnose.ModLoadable, 1,
 			"ipvsadm doctor: IPVS is not available: the ip_vs module is not loaded (doctor loads no module; ipvsadm -A would)\n"},
 		// No module to load: ipvsadm -A would fail too, so doctor says so.
-		{nil, &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, ModMissing, 1,
+		{nil, &ipvs.OpenError{Errno: syscall.ENOPROTOOPT, Missing: true, Err: errors.New("x")}, diagnose.ModMissing, 1,
 			"ipvsadm doctor: this kernel lacks IPVS: the ip_vs module is neither built in nor loadable\n"},
-		{nil, &ipvs.OpenError{Errno: syscall.EPERM, Err: syscall.EPERM}, ModLoaded, 1,
+		{nil, &ipvs.OpenError{Errno: syscall.EPERM, Err: syscall.EPERM}, diagnose.ModLoaded, 1,
 			"ipvsadm doctor: must be run as root to read the IPVS table (--real-server need not be)\n"},
-		{nil, errors.New("boom"), ModLoaded, 1, "ipvsadm doctor: cannot read the IPVS table: boom\n"},
-		{[]string{"-t", "172.16.1.143:81"}, nil, ModLoaded, 1, "No such service\n"},
+		{nil, errors.New("boom"), diagnose.ModLoaded, 1, "ipvsadm doctor: cannot read the IPVS table: boom\n"},
+		{[]string{"-t", "172.16.1.143:81"}, nil, diagnose.ModLoaded, 1, "No such service\n"},
 	} {
-		sys.modules["ip_vs"] = tc.ipvsMod
+		sys.Modules["ip_vs"] = tc.ipvsMod
 		rc, out, errs := run(k, tc.openErr, sys, tc.args...)
 		if rc != tc.rc || errs != tc.stderr || out != "" {
 			t.Errorf("%q: %d %q %q, want %d %q", tc.args, rc, out, errs, tc.rc, tc.stderr)
@@ -209,19 +172,19 @@ func TestRunMissingServiceAsList(t *testing.T) {
 }
 
 func TestRunRealServer(t *testing.T) {
-	sys := &fakeSystem{
-		defDev: "eth0", defGWs: []netip.Addr{dip},
-		sysctls:   map[string]string{"net.ipv4.conf.all.rp_filter": "0"},
-		links:     []Link{{Name: "lo", Up: true}, {Name: "eth0", Up: true}},
-		listeners: []netip.AddrPort{netip.MustParseAddrPort("0.0.0.0:80")},
-		routes:    map[netip.Addr]Route{dip: {Type: RouteUnicast, Dev: "eth0"}},
+	sys := &diagnosetest.System{
+		DefDev: "eth0", DefGWs: []netip.Addr{dip},
+		Sysctls:   map[string]string{"net.ipv4.conf.all.rp_filter": "0"},
+		LinkList:  []diagnose.Link{{Name: "lo", Up: true}, {Name: "eth0", Up: true}},
+		Listening: []netip.AddrPort{netip.MustParseAddrPort("0.0.0.0:80")},
+		RouteTo:   map[netip.Addr]diagnose.Route{dip: {Type: diagnose.RouteUnicast, Dev: "eth0"}},
 	}
 	// No IPVS needed, and none asked for.
 	rc, out, errs := run(nil, errors.New("must not open"), sys, "--real-server", "--director", "192.168.1.118", "172.16.1.143:80")
 	if rc != 0 || errs != "" || !strings.Contains(out, "ok    this host        the default route goes via the director 192.168.1.118") {
 		t.Errorf("NAT real server: %d\n%s%s", rc, out, errs)
 	}
-	sys.defGWs = []netip.Addr{netip.MustParseAddr("192.168.1.1")}
+	sys.DefGWs = []netip.Addr{netip.MustParseAddr("192.168.1.1")}
 	rc, out, _ = run(nil, nil, sys, "--real-server", "--director", "192.168.1.118", "--json", "172.16.1.143:80")
 	if rc != 1 || !strings.HasPrefix(out, `{"mode":"real-server","ok":false,`) ||
 		!strings.Contains(out, `"fix":["ip route replace default via 192.168.1.118"]`) {
@@ -230,8 +193,8 @@ func TestRunRealServer(t *testing.T) {
 	// DR: the ARP sysctls are read for all and the default route's interface.
 	run(nil, nil, sys, "--real-server", "192.168.2.143")
 	for _, k := range []string{"net.ipv4.conf.all.arp_ignore", "net.ipv4.conf.eth0.arp_announce", "net.ipv4.conf.eth0.rp_filter"} {
-		if !slices.Contains(sys.calls, "sysctl "+k) {
-			t.Errorf("%s not read: %v", k, sys.calls)
+		if !slices.Contains(sys.Calls, "sysctl "+k) {
+			t.Errorf("%s not read: %v", k, sys.Calls)
 		}
 	}
 }
@@ -248,5 +211,26 @@ func TestRunServiceVanishes(t *testing.T) {
 	k.Fail = map[string]*ipvstest.Failure{"GET_DEST": {Errno: syscall.ESRCH}}
 	if rc, out, errs := run(k, nil, sys, "-t", "172.16.1.143:80"); rc != 1 || out != "" || errs != "No such service\n" {
 		t.Errorf("vanished, by name: %d %q %q", rc, out, errs)
+	}
+}
+
+// Without conn_tab_bits under /sys/module, the fixed table's size is the
+// one GET_INFO reports (-L's size=); with it, the parameter.
+func TestRunConnTable(t *testing.T) {
+	k, sys := natLab() // GET_INFO: size 4096, no parameters
+	_, out, _ := run(k, nil, sys)
+	if !strings.Contains(out, "ok    ") || !strings.Contains(out, "connection entries in a fixed table of 4096 buckets (ip_vs conn_tab_bits=12)") {
+		t.Errorf("from GET_INFO:\n%s", out)
+	}
+	sys.Params = map[string]string{"ip_vs/conn_tab_bits": "10\n"}
+	_, out, _ = run(k, nil, sys)
+	if !strings.Contains(out, "in a fixed table of 1024 buckets (ip_vs conn_tab_bits=10)") {
+		t.Errorf("from the parameter:\n%s", out)
+	}
+	st := "Conns:\t0\nConn buckets:\t256 (8 bits, lfactor -4)\n" // 7.2's first lines
+	sys.Status = &st
+	_, out, _ = run(k, nil, sys)
+	if !strings.Contains(out, "resizable hash tables (/proc/net/ip_vs_status): 0 connections in 256 buckets") {
+		t.Errorf("from ip_vs_status:\n%s", out)
 	}
 }

@@ -1,4 +1,4 @@
-package doctor
+package diagnose
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ import (
 // rewrites the destination), so the VIP and ARP checks do not apply.
 // Otherwise it is a DR or tunnelling real server: arp-prep's checks,
 // reverse-path filters, a listener on the VIP.
-func RealServer(s *RSSnapshot, o Options) []Finding {
+func RealServer(s *RSSnapshot, o Setup) []Finding {
 	if o.Director.IsValid() {
 		out := checkDefaultRoute(s, o.Director)
 		return append(out, checkListeners(s, o.Targets, true)...)

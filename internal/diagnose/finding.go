@@ -1,4 +1,4 @@
-package doctor
+package diagnose
 
 // Status is how a check came out.
 type Status int

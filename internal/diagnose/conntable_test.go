@@ -1,11 +1,9 @@
-package doctor
+package diagnose
 
 import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/lvsgo/ipvsadm/internal/sysctl"
 )
 
 // 7.2's /proc/net/ip_vs_status, as read in the VM with 21 services.
@@ -92,59 +90,5 @@ func TestCheckConnTable(t *testing.T) {
 	}
 	if fs := checkConnTable(&Snapshot{ConnTable: &ConnTable{}}); fs != nil {
 		t.Errorf("no bits, no status: %+v", fs)
-	}
-}
-
-// The snapshot reads ip_vs_status and the lfactor sysctls where the file
-// is, conn_tab_bits where it is not.
-func TestGatherConnTable(t *testing.T) {
-	st := status72
-	for _, tt := range []struct {
-		name string
-		sys  *fakeSystem
-		want *ConnTable
-		n    int // problems
-	}{
-		{"7.x", &fakeSystem{status: &st, sysctls: map[string]string{"net.ipv4.vs.conn_lfactor": "-4"}},
-			&ConnTable{Status: ParseIPVSStatus(st)}, 0},
-		{"6.1", &fakeSystem{params: map[string]string{"ip_vs/conn_tab_bits": "12\n"}}, &ConnTable{TabBits: 12}, 0},
-		{"neither", &fakeSystem{}, nil, 0},
-		{"bad bits", &fakeSystem{params: map[string]string{"ip_vs/conn_tab_bits": "x\n"}}, nil, 1},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			s := &Snapshot{Sysctls: map[string]string{}}
-			got, probs := gatherConnTable(tt.sys, s, func(k sysctl.Key) {
-				if v, ok := tt.sys.sysctls[k.String()]; ok {
-					s.Sysctls[k.String()] = v
-				}
-			}, nil)
-			if !reflect.DeepEqual(got, tt.want) || len(probs) != tt.n {
-				t.Errorf("got %+v, %d problems %+v; want %+v, %d", got, len(probs), probs, tt.want, tt.n)
-			}
-			if tt.sys.status != nil && s.Sysctls["net.ipv4.vs.conn_lfactor"] != "-4" {
-				t.Errorf("conn_lfactor not read: %v (calls %v)", s.Sysctls, tt.sys.calls)
-			}
-		})
-	}
-}
-
-// Without conn_tab_bits under /sys/module, the fixed table's size is the
-// one GET_INFO reports (-L's size=); with it, the parameter.
-func TestRunConnTable(t *testing.T) {
-	k, sys := natLab() // GET_INFO: size 4096, no parameters
-	_, out, _ := run(k, nil, sys)
-	if !strings.Contains(out, "ok    ") || !strings.Contains(out, "connection entries in a fixed table of 4096 buckets (ip_vs conn_tab_bits=12)") {
-		t.Errorf("from GET_INFO:\n%s", out)
-	}
-	sys.params = map[string]string{"ip_vs/conn_tab_bits": "10\n"}
-	_, out, _ = run(k, nil, sys)
-	if !strings.Contains(out, "in a fixed table of 1024 buckets (ip_vs conn_tab_bits=10)") {
-		t.Errorf("from the parameter:\n%s", out)
-	}
-	st := status72
-	sys.status = &st
-	_, out, _ = run(k, nil, sys)
-	if !strings.Contains(out, "resizable hash tables (/proc/net/ip_vs_status): 0 connections in 256 buckets") {
-		t.Errorf("from ip_vs_status:\n%s", out)
 	}
 }

@@ -1,4 +1,4 @@
-package doctor
+package diagnose
 
 import (
 	"net/netip"
@@ -34,17 +34,19 @@ func drRS() *RSSnapshot {
 }
 
 func targets(ss ...string) []Target {
-	var o Options
+	var ts []Target
 	for _, s := range ss {
-		if err := o.addTarget(s); err != nil {
+		t, err := ParseTarget(s)
+		if err != nil {
 			panic(err)
 		}
+		ts = append(ts, t)
 	}
-	return o.Targets
+	return ts
 }
 
 func TestRealServerHealthy(t *testing.T) {
-	fs := RealServer(drRS(), Options{Targets: targets("192.168.2.143:80")})
+	fs := RealServer(drRS(), Setup{Targets: targets("192.168.2.143:80")})
 	for _, f := range fs {
 		if f.Status != OK {
 			t.Errorf("%+v, want ok", f)
@@ -58,7 +60,7 @@ func TestRealServerHealthy(t *testing.T) {
 }
 
 func TestARPSysctls(t *testing.T) {
-	o := Options{Targets: targets("192.168.2.143")}
+	o := Setup{Targets: targets("192.168.2.143")}
 	s := drRS()
 	// The kernel takes the larger of all and eth0: all=1 is enough.
 	s.ARP.Sysctls[2].Value = "0"
@@ -90,13 +92,13 @@ func TestARPSysctls(t *testing.T) {
 	}
 
 	// IPv6 has no ARP.
-	if got := only(RealServer(drRS(), Options{Targets: targets("2001:db8::1")}), "arp-sysctl", ""); len(got) != 0 {
+	if got := only(RealServer(drRS(), Setup{Targets: targets("2001:db8::1")}), "arp-sysctl", ""); len(got) != 0 {
 		t.Errorf("IPv6 VIP: %+v", got)
 	}
 }
 
 func TestVIPsOnLo(t *testing.T) {
-	o := Options{Targets: targets("192.168.2.143:80", "192.168.2.143:443")}
+	o := Setup{Targets: targets("192.168.2.143:80", "192.168.2.143:443")}
 	s := drRS()
 	got := only(RealServer(s, o), "vip-on-lo", "")
 	if len(got) != 1 || got[0].Status != OK || got[0].Message != "on lo as 192.168.2.143/32 dev lo" {
@@ -123,7 +125,7 @@ func TestVIPsOnLo(t *testing.T) {
 
 func TestDefaultRoute(t *testing.T) {
 	dip := netip.MustParseAddr("192.168.1.118")
-	o := Options{Director: dip, Targets: targets("172.16.1.143:80")}
+	o := Setup{Director: dip, Targets: targets("172.16.1.143:80")}
 	s := drRS()
 	s.DefaultGateways = []netip.Addr{dip}
 	fs := RealServer(s, o)
@@ -175,7 +177,7 @@ func TestListeners(t *testing.T) {
 }
 
 func TestTunnelAndRPFilter(t *testing.T) {
-	o := Options{Tunnel: "ipip", Targets: targets("192.168.2.143:80")}
+	o := Setup{Tunnel: "ipip", Targets: targets("192.168.2.143:80")}
 	s := drRS()
 	want(t, RealServer(s, o), "tunnel", "", Fail, "ipip: no tunl0 device (module ipip not loaded)", "", "modprobe ipip")
 
@@ -194,7 +196,7 @@ func TestTunnelAndRPFilter(t *testing.T) {
 		"sysctl -w net.ipv4.conf.tunl0.rp_filter=2")
 
 	// Without --tunnel, tunl0's presence is enough to check it.
-	want(t, RealServer(s, Options{Targets: o.Targets}), "rp-filter", "", Fail, "on tunl0", "", "")
+	want(t, RealServer(s, Setup{Targets: o.Targets}), "rp-filter", "", Fail, "on tunl0", "", "")
 
 	// GUE needs fou as well.
 	s.Sysctls["net.ipv4.conf.all.rp_filter"] = "0"
@@ -212,10 +214,18 @@ func TestTunnelAndRPFilter(t *testing.T) {
 	s = drRS()
 	s.Links = append(s.Links, Link{Name: "eth1", Up: true})
 	s.Sysctls["net.ipv4.conf.eth1.rp_filter"] = "1"
-	want(t, RealServer(s, Options{Targets: o.Targets}), "rp-filter", "", Warn,
+	want(t, RealServer(s, Setup{Targets: o.Targets}), "rp-filter", "", Warn,
 		"strict reverse-path filter on eth1 (all 0, eth1 1)", "", "sysctl -w net.ipv4.conf.eth1.rp_filter=2")
 	s.Sysctls["net.ipv4.conf.eth1.rp_filter"] = "2"
-	if got := only(RealServer(s, Options{Targets: o.Targets}), "rp-filter", ""); len(got) != 0 {
+	if got := only(RealServer(s, Setup{Targets: o.Targets}), "rp-filter", ""); len(got) != 0 {
 		t.Errorf("loose filter: %+v", got)
+	}
+}
+
+func TestTargetString(t *testing.T) {
+	for _, s := range []string{"192.168.2.143", "192.168.2.143:80", "[2001:db8::1]:80", "2001:db8::1"} {
+		if got := targets(s)[0].String(); got != s {
+			t.Errorf("%s reads back as %s", s, got)
+		}
 	}
 }

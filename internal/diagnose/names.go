@@ -1,4 +1,4 @@
-package doctor
+package diagnose
 
 import (
 	"cmp"
@@ -10,9 +10,9 @@ import (
 	"github.com/lvsgo/ipvsadm/ipvs"
 )
 
-// serviceName is a service as -L -n prints it: "TCP 192.0.2.1:80",
+// ServiceName is a service as -L -n prints it: "TCP 192.0.2.1:80",
 // "UDP [2001:db8::1]:53", "FWM 7" ("FWM 7 IPv6" for an IPv6 mark).
-func serviceName(s ipvs.Service) string {
+func ServiceName(s ipvs.Service) string {
 	if s.FWMark != 0 {
 		n := "FWM " + strconv.FormatUint(uint64(s.FWMark), 10)
 		if s.Family == ipvs.AFInet6 {
@@ -23,8 +23,8 @@ func serviceName(s ipvs.Service) string {
 	return s.Protocol.String() + " " + netip.AddrPortFrom(s.Address, s.Port).String()
 }
 
-// destName is a real server as -L -n prints it: "192.0.2.11:80".
-func destName(d ipvs.Destination) string {
+// DestName is a real server as -L -n prints it: "192.0.2.11:80".
+func DestName(d ipvs.Destination) string {
 	return netip.AddrPortFrom(d.Address, d.Port).String()
 }
 
@@ -44,11 +44,11 @@ func editCommand(s ipvs.Service, d ipvs.Destination, weight int32, upper, lower 
 	return string(rule.AppendDest(b, &d, rule.Full))
 }
 
-// sortServices puts services in a fixed order (the kernel's is its hash
+// SortServices puts services in a fixed order (the kernel's is its hash
 // order): address services by family, protocol, address and port, then
 // fwmark services by mark; each service's real servers by address and
 // port.
-func sortServices(svcs []Service) {
+func SortServices(svcs []Service) {
 	slices.SortFunc(svcs, func(a, b Service) int {
 		return cmp.Or(
 			cmp.Compare(a.FWMark, b.FWMark),

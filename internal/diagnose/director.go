@@ -1,4 +1,4 @@
-package doctor
+package diagnose
 
 import (
 	"fmt"
@@ -142,7 +142,7 @@ func checkVIP(s *Snapshot, svc Service) []Finding {
 	if svc.FWMark != 0 {
 		return nil
 	}
-	name := serviceName(svc.Service)
+	name := ServiceName(svc.Service)
 	r := s.Routes[svc.Address]
 	if r.Type == RouteLocal {
 		return []Finding{{Status: OK, Check: "vip-local", Service: name,
@@ -175,7 +175,7 @@ func checkVIP(s *Snapshot, svc Service) []Finding {
 // after all (a kernel upgrade), which a restore would then trip over.
 func checkScheduler(s *Snapshot, svc Service) []Finding {
 	var out []Finding
-	name := serviceName(svc.Service)
+	name := ServiceName(svc.Service)
 	for _, m := range []struct{ what, val, mod string }{
 		{"scheduler", svc.Scheduler, "ip_vs_" + svc.Scheduler},
 		{"persistence engine", svc.PEName, "ip_vs_pe_" + svc.PEName},
@@ -203,7 +203,7 @@ func checkScheduler(s *Snapshot, svc Service) []Finding {
 // checkWeights: with no real server, or every weight 0, no new
 // connection is scheduled.
 func checkWeights(svc Service) []Finding {
-	name := serviceName(svc.Service)
+	name := ServiceName(svc.Service)
 	if len(svc.Dests) == 0 {
 		return []Finding{{Status: Fail, Check: "weights", Service: name,
 			Message: "no real servers: new connections are refused",
@@ -239,7 +239,7 @@ func checkThresholds(svc Service) []Finding {
 	if !slices.ContainsFunc(svc.Dests, func(d ipvs.Destination) bool { return d.UpperThreshold > 0 }) {
 		return nil // most tables: nothing to say, nothing to copy
 	}
-	name := serviceName(svc.Service)
+	name := ServiceName(svc.Service)
 	var live, full []ipvs.Destination
 	set := false
 	for _, d := range svc.Dests {
@@ -256,7 +256,7 @@ func checkThresholds(svc Service) []Finding {
 		return nil
 	}
 	evidence := func(d ipvs.Destination) string {
-		return fmt.Sprintf("%s %d/%d", destName(d), d.ActiveConns+d.InactConns, d.UpperThreshold)
+		return fmt.Sprintf("%s %d/%d", DestName(d), d.ActiveConns+d.InactConns, d.UpperThreshold)
 	}
 	if len(full) == len(live) {
 		f := Finding{Status: Fail, Check: "thresholds", Service: name}
@@ -270,7 +270,7 @@ func checkThresholds(svc Service) []Finding {
 	}
 	var out []Finding
 	for _, d := range full {
-		out = append(out, Finding{Status: Warn, Check: "thresholds", Service: name, Server: destName(d),
+		out = append(out, Finding{Status: Warn, Check: "thresholds", Service: name, Server: DestName(d),
 			Message: fmt.Sprintf("at its upper threshold (%d connections, -x %d): takes no new connections", d.ActiveConns+d.InactConns, d.UpperThreshold)})
 	}
 	if len(out) == 0 {
@@ -295,7 +295,7 @@ func checkARPProbe(s *Snapshot, svc Service) []arpFinding {
 		return nil
 	}
 	var out []arpFinding
-	name := serviceName(svc.Service)
+	name := ServiceName(svc.Service)
 	var devs []string
 	for _, d := range svc.Dests {
 		r := s.Routes[d.Address]
@@ -328,7 +328,7 @@ func checkARPProbe(s *Snapshot, svc Service) []arpFinding {
 				f.FixOn = host.String()
 				for _, d := range svc.Dests {
 					if d.Address == host {
-						f.Server = destName(d)
+						f.Server = DestName(d)
 					}
 				}
 			} else {
@@ -387,7 +387,7 @@ func checkDest(s *Snapshot, svc Service, d ipvs.Destination) []Finding {
 // routing only on a directly connected segment (it rewrites just the
 // destination MAC), by NAT and tunnelling by any route.
 func checkRoute(svc Service, d ipvs.Destination, r Route) Finding {
-	f := Finding{Check: "route", Service: serviceName(svc.Service), Server: destName(d)}
+	f := Finding{Check: "route", Service: ServiceName(svc.Service), Server: DestName(d)}
 	switch {
 	case r.Type == RouteNone:
 		f.Status, f.Check = Fail, "route"
@@ -432,7 +432,7 @@ func checkNeighbour(s *Snapshot, svc Service, d ipvs.Destination, r Route) (Find
 		if n.Dev != r.Dev || (n.State != NeighFailed && n.State != NeighIncomplete) {
 			continue
 		}
-		f := Finding{Status: Fail, Check: "neighbour", Service: serviceName(svc.Service), Server: destName(d),
+		f := Finding{Status: Fail, Check: "neighbour", Service: ServiceName(svc.Service), Server: DestName(d),
 			FixOn: hop.String()}
 		what := "it"
 		if hop != d.Address {
@@ -456,7 +456,7 @@ func checkNATReplies(s *Snapshot, svc Service, d ipvs.Destination, r Route) []Fi
 	if v := s.Sysctls[forwardingKey(d.AddrFamily(&svc.Service))]; v == "0" {
 		return nil // the forwarding finding says why replies are lost
 	}
-	f := Finding{Check: "nat-replies", Service: serviceName(svc.Service), Server: destName(d)}
+	f := Finding{Check: "nat-replies", Service: ServiceName(svc.Service), Server: DestName(d)}
 	ev := destConns(s, svc, d)
 	st := d.Stats
 	counters := fmt.Sprintf("%d conns, %d in, %d out packets", st.Conns, st.InPkts, st.OutPkts)
@@ -504,7 +504,7 @@ func forwardingKey(f ipvs.Family) string {
 // the client never gets to send its ACK.
 func checkHandshakes(s *Snapshot, svc Service, d ipvs.Destination) []Finding {
 	ev := destConns(s, svc, d)
-	f := Finding{Status: OK, Check: "handshakes", Service: serviceName(svc.Service), Server: destName(d)}
+	f := Finding{Status: OK, Check: "handshakes", Service: ServiceName(svc.Service), Server: DestName(d)}
 	switch {
 	case ev.n == 0:
 		f.Message = "no TCP connections yet: handshakes not judged"
@@ -549,14 +549,14 @@ func checkTCPProbe(s *Snapshot, svc Service, d ipvs.Destination) []Finding {
 	if !ok {
 		return nil
 	}
-	f := Finding{Check: "listen", Service: serviceName(svc.Service), Server: destName(d), FixOn: d.Address.String()}
+	f := Finding{Check: "listen", Service: ServiceName(svc.Service), Server: DestName(d), FixOn: d.Address.String()}
 	switch res.Outcome {
 	case TCPOpen:
 		f.Status, f.FixOn = OK, ""
 		f.Message = "accepts TCP connections (probe)"
 	case TCPRefused:
 		f.Status = Fail
-		f.Message = fmt.Sprintf("nothing listens on %s: the connection was refused (probe)", destName(d))
+		f.Message = fmt.Sprintf("nothing listens on %s: the connection was refused (probe)", DestName(d))
 		f.Fix = []string{fmt.Sprintf("start the service on TCP port %d", d.Port)}
 	case TCPTimeout:
 		f.Status = Fail

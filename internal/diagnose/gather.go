@@ -1,4 +1,4 @@
-package doctor
+package diagnose
 
 import (
 	"fmt"
@@ -64,23 +64,23 @@ func readProblem(what string, err error) Finding {
 	return Finding{Status: Warn, Check: "read", Message: fmt.Sprintf("cannot read %s: %v", what, err)}
 }
 
-// readServices reads the table (or the one service key names) with
+// ReadServices reads the table (or the one service key names) with
 // every real server. An error is the kernel's, for the caller to word as
 // -L does.
-func readServices(api ipvs.API, k *ipvs.Service) ([]Service, error) {
+func ReadServices(api ipvs.API, k *ipvs.Service) ([]Service, error) {
 	out, err := table.Read(api, k)
 	if err != nil {
 		return nil, err
 	}
-	sortServices(out)
+	SortServices(out)
 	return out, nil
 }
 
-// gatherDirector reads the rest of a director's snapshot for svcs: the
+// GatherDirector reads the rest of a director's snapshot for svcs: the
 // daemons, routes, settings, modules and connections, then the probes
 // (when probe), then the neighbour table, so that it has what the
 // probes resolved. What cannot be read becomes a warning.
-func gatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snapshot, []Finding) {
+func GatherDirector(api ipvs.API, sys System, svcs []Service, probe bool) (*Snapshot, []Finding) {
 	var probs []Finding
 	s := &Snapshot{Services: svcs, Routes: map[netip.Addr]Route{}, Sysctls: map[string]string{},
 		Modules: map[string]ModState{}}
@@ -236,8 +236,8 @@ func PlanProbes(s *Snapshot) ProbePlan {
 	return p
 }
 
-// gatherRealServer reads a real server's snapshot for o.
-func gatherRealServer(sys System, o Options) (*RSSnapshot, []Finding) {
+// GatherRealServer reads a real server's snapshot for o.
+func GatherRealServer(sys System, o Setup) (*RSSnapshot, []Finding) {
 	var probs []Finding
 	s := &RSSnapshot{Sysctls: map[string]string{}, Modules: map[string]ModState{}}
 	var err error
@@ -291,4 +291,13 @@ func linkNames(ls []Link) []string {
 		n = append(n, l.Name)
 	}
 	return n
+}
+
+// CheckDirector runs the director checks on svcs, a table read with
+// table.Read (sorted here, in place), as `ipvsadm doctor` does: the
+// probes only when probe. What could not be read is a "read" warning.
+func CheckDirector(api ipvs.API, sys System, svcs []Service, probe bool) []Finding {
+	SortServices(svcs)
+	snap, fs := GatherDirector(api, sys, svcs, probe)
+	return append(fs, Director(snap)...)
 }
