@@ -10,6 +10,7 @@ package main
 
 import (
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -213,19 +214,10 @@ var arpPrepConf = arpprep.DefaultConfPath
 
 // arpprepEnv is arp-prep on this network namespace's sysctls and
 // addresses, with its state file, the configuration file of --persist and
-// the host's systemctl (IPVSADM_ARP_PREP_STATE and IPVSADM_ARP_PREP_CONF
-// override the paths, for tests).
+// the host's systemctl.
 func arpprepEnv(s stdio) arpprep.Env {
-	path := arpprep.StatePath()
-	if p := os.Getenv("IPVSADM_ARP_PREP_STATE"); p != "" {
-		path = p
-	}
-	conf := arpPrepConf
-	if p := os.Getenv("IPVSADM_ARP_PREP_CONF"); p != "" {
-		conf = p
-	}
-	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: path},
-		Conf: arpprep.ConfFile{Path: conf}, Systemctl: arpprep.ExecSystemctl, OtherNetns: otherNetns(),
+	return arpprep.Env{Sys: arpprep.Kernel{}, Store: arpprep.FileStore{Path: arpprep.StatePath()},
+		Conf: arpprep.ConfFile{Path: arpPrepConf}, Systemctl: arpprep.ExecSystemctl, OtherNetns: otherNetns(),
 		Root: os.Geteuid() == 0, Stdout: s.out, Stderr: s.err}
 }
 
@@ -278,4 +270,27 @@ func topEnv(s stdio) top.Env {
 // the POSIX mode popt takes from the environment.
 func systemParser() *grammar.Parser {
 	return &grammar.Parser{Resolver: netdb.NewSystem(), Posix: grammar.PosixEnv(os.LookupEnv)}
+}
+
+// bootEnv is `ipvsadm boot` on this machine: ipvsadm command lines run in
+// this process, the interfaces and modules of the system, and systemd's
+// job queue to tell a restart from a stop.
+func bootEnv(s stdio) boot.Env {
+	mods := kmod.System()
+	return boot.Env{
+		Ipvsadm: runIpvsadm,
+		Check: func(in io.Reader, errw io.Writer) int {
+			return ipvsadm.CheckRestore("ipvsadm", systemParser(), in, errw)
+		},
+		Open: openIPVS,
+		HasLink: func(name string) bool {
+			_, err := net.InterfaceByName(name)
+			return err == nil
+		},
+		Loaded:     mods.Loaded,
+		Unload:     mods.Unload,
+		Restarting: boot.SystemdRestarting,
+		Stdout:     s.out,
+		Stderr:     s.err,
+	}
 }

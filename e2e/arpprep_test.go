@@ -12,7 +12,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -288,10 +287,15 @@ func freshNS(t *testing.T, name string, withEth0 bool) {
 func TestArpPrepPersist(t *testing.T) {
 	labUp(t, "ap")
 	const vip, vip6 = "10.20.0.101", "2001:db8::101"
-	conf := filepath.Join(t.TempDir(), "ipvsadm", "arp-prep.conf")
-	env := []string{"env", "IPVSADM_ARP_PREP_CONF=" + conf}
+	// The file the installed binary and unit use: the VM is thrown away,
+	// and no other test reads it.
+	const conf = "/etc/ipvsadm/arp-prep.conf"
+	if _, err := os.Stat(conf); !os.IsNotExist(err) {
+		t.Fatalf("%s is there before the test (%v)", conf, err)
+	}
+	t.Cleanup(func() { os.Remove(conf) })
 	ap := func(ns string, args ...string) cmdResult {
-		return inNS(ns, "", append(append(env, oursBin, "arp-prep"), args...)...)
+		return inNS(ns, "", append([]string{oursBin, "arp-prep"}, args...)...)
 	}
 	before := apSnapshot(t)
 
@@ -324,7 +328,7 @@ func TestArpPrepPersist(t *testing.T) {
 	// Reboot, with eth0 there but not configured yet.
 	exe := unitExecStart(t)
 	freshNS(t, "lab-apboot", true)
-	r = inNS("lab-apboot", "", append(env, exe...)...)
+	r = inNS("lab-apboot", "", exe...)
 	if r.status != 0 || r.stdout != "" || r.stderr != "" {
 		t.Fatalf("boot (%q): %v", exe, r)
 	}
@@ -360,7 +364,7 @@ func TestArpPrepPersist(t *testing.T) {
 	// Reboot with the NIC not there yet: a warning; all covers it, and it
 	// takes the values from default when it comes.
 	freshNS(t, "lab-apboot2", false)
-	r = inNS("lab-apboot2", "", append(env, exe...)...)
+	r = inNS("lab-apboot2", "", exe...)
 	warn := "ipvsadm arp-prep: warning: interface eth0 (in " + conf + ") does not exist; all covers it, and default gives it the values if it is created later\n"
 	if r.status != 0 || r.stderr != warn {
 		t.Errorf("boot without eth0: %v", r)

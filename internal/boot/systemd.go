@@ -1,46 +1,17 @@
-package main
+package boot
 
 import (
 	"bufio"
-	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path"
 	"strings"
-
-	"github.com/lvsgo/ipvsadm/internal/boot"
-	"github.com/lvsgo/ipvsadm/internal/ipvsadm"
-	"github.com/lvsgo/ipvsadm/internal/kmod"
 )
 
-// bootEnv is `ipvsadm boot` on this machine: ipvsadm command lines run in
-// this process, the interfaces and modules of the system, and systemd's
-// job queue to tell a restart from a stop.
-func bootEnv(s stdio) boot.Env {
-	mods := kmod.System()
-	return boot.Env{
-		Ipvsadm: runIpvsadm,
-		Check: func(in io.Reader, errw io.Writer) int {
-			return ipvsadm.CheckRestore("ipvsadm", systemParser(), in, errw)
-		},
-		Open: openIPVS,
-		HasLink: func(name string) bool {
-			_, err := net.InterfaceByName(name)
-			return err == nil
-		},
-		Loaded:     mods.Loaded,
-		Unload:     mods.Unload,
-		Restarting: systemdRestarting,
-		Stdout:     s.out,
-		Stderr:     s.err,
-	}
-}
-
-// systemdRestarting says whether systemd runs us as the stop half of a
+// SystemdRestarting says whether systemd runs this process as the stop half of a
 // restart of our unit: systemd tells ExecStop nothing about why it runs,
 // but the unit's job in the queue has the type "restart".
-func systemdRestarting() bool {
+func SystemdRestarting() bool {
 	if os.Getenv("INVOCATION_ID") == "" {
 		return false
 	}
