@@ -2,7 +2,6 @@ package ipvs
 
 import (
 	"encoding/binary"
-	"net/netip"
 	"strconv"
 )
 
@@ -84,20 +83,6 @@ func (e *encoder) end(off int) {
 	binary.NativeEndian.PutUint16(e.b[off:], uint16(len(e.b)-off))
 }
 
-// addr16 is a union nf_inet_addr: libipvs always sends all 16 bytes, an
-// IPv4 address in the first four.
-func addr16(a netip.Addr) [16]byte {
-	var b [16]byte
-	switch {
-	case a.Is4():
-		v := a.As4()
-		copy(b[:], v[:])
-	case a.Is6():
-		b = a.As16()
-	}
-	return b
-}
-
 // serviceKey appends the attributes that name a service.
 func (e *encoder) serviceKey(s *Service) {
 	e.u16(svcAttrAF, uint16(s.Family))
@@ -106,7 +91,7 @@ func (e *encoder) serviceKey(s *Service) {
 		return
 	}
 	e.u16(svcAttrProtocol, uint16(s.Protocol))
-	a := addr16(s.Address)
+	a := InetUnion(s.Address)
 	e.bytes(svcAttrAddr, a[:])
 	e.be16(svcAttrPort, s.Port)
 }
@@ -155,7 +140,7 @@ func (e *encoder) dest(s *Service, d *Destination) {
 	}
 	n := e.nest(cmdAttrDest)
 	e.u16(destAttrAddrFamily, uint16(af))
-	a := addr16(d.Address)
+	a := InetUnion(d.Address)
 	e.bytes(destAttrAddr, a[:])
 	e.be16(destAttrPort, d.Port)
 	e.u32(destAttrFwdMethod, d.ConnFlags&FwdMask)
@@ -277,7 +262,7 @@ func encodeOp(buf []byte, op *Op) (cmd uint8, b []byte, ok bool) {
 	case OpZero:
 		// libipvs names the service only if it has a key; else zero all.
 		s := &op.Service
-		if s.FWMark != 0 || addr16(s.Address) != [16]byte{} || s.Port != 0 {
+		if s.FWMark != 0 || InetUnion(s.Address) != [16]byte{} || s.Port != 0 {
 			e.service(s)
 		}
 	case OpSetTimeouts:

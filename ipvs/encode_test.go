@@ -31,7 +31,7 @@ func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
 func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 
 func a16(s string) []byte {
-	b := addr16(netip.MustParseAddr(s))
+	b := InetUnion(netip.MustParseAddr(s))
 	return b[:]
 }
 
