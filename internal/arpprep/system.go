@@ -38,13 +38,7 @@ type Kernel struct {
 }
 
 // ReadSysctl implements System.
-func (k Kernel) ReadSysctl(key sysctl.Key) (string, bool, error) {
-	v, err := k.FS.Read(key)
-	if errors.Is(err, sysctl.ErrNotExist) {
-		return "", false, nil
-	}
-	return v, err == nil, err
-}
+func (k Kernel) ReadSysctl(key sysctl.Key) (string, bool, error) { return k.FS.Lookup(key) }
 
 // WriteSysctl implements System.
 func (k Kernel) WriteSysctl(key sysctl.Key, v string) error { return k.FS.Write(key, v) }

@@ -187,13 +187,7 @@ func neighState(s int) NeighState {
 }
 
 // Sysctl implements System.
-func (k *Kernel) Sysctl(key sysctl.Key) (string, bool, error) {
-	v, err := k.FS.Read(key)
-	if errors.Is(err, sysctl.ErrNotExist) {
-		return "", false, nil
-	}
-	return v, err == nil, err
-}
+func (k *Kernel) Sysctl(key sysctl.Key) (string, bool, error) { return k.FS.Lookup(key) }
 
 // IPVSStatus implements System.
 func (k *Kernel) IPVSStatus() (string, bool, error) {

@@ -169,6 +169,16 @@ func (f FS) Read(k Key) (string, error) {
 	return strings.TrimRight(string(b), "\n"), nil
 }
 
+// Lookup is Read with a missing parameter not an error: ok is false
+// then (a device or module that is not there).
+func (f FS) Lookup(k Key) (value string, ok bool, err error) {
+	v, err := f.Read(k)
+	if errors.Is(err, ErrNotExist) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
 // Write sets k to value. It never creates a file: the parameter must exist.
 func (f FS) Write(k Key, value string) error {
 	if err := Writable(k); err != nil {

@@ -150,6 +150,16 @@ func TestFSReadWrite(t *testing.T) {
 			t.Errorf("Write(%q) succeeded", v)
 		}
 	}
+	// Lookup: a missing parameter is no error, a bad key is.
+	if v, ok, err := fs.Lookup(k); v != "1" || !ok || err != nil {
+		t.Errorf("Lookup = %q, %v, %v", v, ok, err)
+	}
+	if v, ok, err := fs.Lookup(k2); v != "" || ok || err != nil {
+		t.Errorf("Lookup(missing) = %q, %v, %v", v, ok, err)
+	}
+	if _, ok, err := fs.Lookup(Key{"..", "etc", "passwd"}); ok || err == nil {
+		t.Errorf("Lookup(../etc/passwd) = %v, %v", ok, err)
+	}
 	// Traversal is impossible even for reads.
 	if _, err := fs.Read(Key{"..", "etc", "passwd"}); err == nil {
 		t.Error("Read(../etc/passwd) succeeded")
