@@ -168,14 +168,28 @@ func (s *tmuxSession) AltScreen() bool {
 // screen; after d it fails the test with the last screen.
 func (s *tmuxSession) WaitFor(d time.Duration, substr string) string {
 	s.t.Helper()
+	scr, ok := s.WaitUntil(d, func(scr string) bool { return strings.Contains(scr, substr) })
+	if !ok {
+		s.t.Fatalf("tmux %s: no %q on the screen after %v; the screen:\n%s", s.name, substr, d, scr)
+	}
+	return scr
+}
+
+// WaitUntil polls the screen until done(screen) holds and returns that
+// screen and true; after d it returns the last screen and false. A check of
+// a whole screen waits this way rather than testing the first screen that
+// shows one line of it: capture-pane can catch a frame half drawn (the new
+// header over the old rows, a line the shell has not yet printed).
+func (s *tmuxSession) WaitUntil(d time.Duration, done func(scr string) bool) (string, bool) {
+	s.t.Helper()
 	deadline := time.Now().Add(d)
 	for {
 		scr := s.Screen()
-		if strings.Contains(scr, substr) {
-			return scr
+		if done(scr) {
+			return scr, true
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("tmux %s: no %q on the screen after %v; the screen:\n%s", s.name, substr, d, scr)
+			return scr, false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

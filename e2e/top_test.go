@@ -209,12 +209,14 @@ func TestTopTerminal(t *testing.T) {
 	// after it, then waits for a line typed at its prompt.
 	top := func() *tmuxSession {
 		return startTmux(t, 80, 24, nil, "sh", "-c", `a=$(stty -g); `+ipCmd+` netns exec lab-dir `+oursBin+` top -n --interval 1
-st=$?; b=$(stty -g); echo "top exited $st"; [ "$a" = "$b" ] && echo "terminal restored"
+st=$?; b=$(stty -g); echo "top exited $st"; [ "$a" = "$b" ] && echo "terminal restored"; echo "type a line:"
 read -r x; echo "got $x"`)
 	}
 	restored := func(s *tmuxSession, how string, status int) {
 		t.Helper()
-		scr := s.WaitFor(tmuxWait, "top exited ")
+		// The prompt comes last: once it shows, so does all the shell
+		// printed before it.
+		scr := s.WaitFor(tmuxWait, "type a line:")
 		if !strings.Contains(scr, "top exited "+strconv.Itoa(status)+"\n") || !strings.Contains(scr, "terminal restored") ||
 			strings.Contains(scr, "ipvsadm top - ") || s.AltScreen() || s.Format("#{cursor_flag}") != "1" {
 			t.Errorf("%s: want exit status %d and the terminal as before (alternate screen %v, cursor %s):\n%s",
@@ -234,16 +236,21 @@ read -r x; echo "got $x"`)
 		t.Error("the view is not on the alternate screen")
 	}
 	requests(t, natVIP, 6)
-	scr := s.WaitFor(tmuxWait, "; rates over ")
-	for _, want := range []string{"sort: cps", "Prot LocalAddress:Port Method   Wgt Conn/s Conn%  Wgt% InB/s OutB/s Active InAct",
+	s.WaitFor(tmuxWait, "; rates over ")
+	wants := []string{"sort: cps", "Prot LocalAddress:Port Method   Wgt Conn/s Conn%  Wgt% InB/s OutB/s Active InAct",
 		"TCP  172.16.1.143:80   wrr", "  -> 192.168.1.11:80   Masq       1", "  -> 192.168.1.12:80   Masq       2",
-		"TCP  172.16.1.143:8080 rr", "q quit  s sort"} {
-		if !strings.Contains(scr, want) {
-			t.Errorf("no %q on the screen:\n%s", want, scr)
+		"TCP  172.16.1.143:8080 rr", "q quit  s sort"}
+	frame := func(scr string) bool {
+		for _, want := range wants {
+			if !strings.Contains(scr, want) {
+				return false
+			}
 		}
+		lines := strings.Split(strings.TrimSuffix(scr, "\n"), "\n")
+		return len(lines) == 24 && strings.HasPrefix(lines[23], "q quit")
 	}
-	if lines := strings.Split(strings.TrimSuffix(scr, "\n"), "\n"); len(lines) != 24 || !strings.HasPrefix(lines[23], "q quit") {
-		t.Errorf("%d lines, the last %q", len(lines), lines[len(lines)-1])
+	if scr, ok := s.WaitUntil(tmuxWait, frame); !ok {
+		t.Errorf("no frame of 24 lines ending in the key line and holding %q:\n%s", wants, scr)
 	}
 
 	s.Keys("s")
@@ -255,16 +262,21 @@ read -r x; echo "got $x"`)
 	s.Type("8080")
 	s.WaitFor(tmuxWait, "Filter services: 8080_")
 	s.Keys("Enter")
-	scr = s.WaitFor(tmuxWait, `filter "8080": 1 service`)
-	if strings.Contains(scr, "172.16.1.143:80 ") || strings.Contains(scr, "Filter services") || !strings.Contains(scr, "TCP  172.16.1.143:8080") {
-		t.Errorf("filter 8080:\n%s", scr)
+	s.WaitFor(tmuxWait, `filter "8080": 1 service`)
+	if scr, ok := s.WaitUntil(tmuxWait, func(scr string) bool {
+		return strings.Contains(scr, `filter "8080": 1 service`) && strings.Contains(scr, "TCP  172.16.1.143:8080") &&
+			!strings.Contains(scr, "172.16.1.143:80 ") && !strings.Contains(scr, "Filter services")
+	}); !ok {
+		t.Errorf("filter 8080: want only the 8080 service and no filter prompt:\n%s", scr)
 	}
 	s.Keys("/", "BSpace", "BSpace", "BSpace", "BSpace", "Enter")
 	s.WaitFor(tmuxWait, "2 services, 3 real servers")
 
 	s.Resize(60, 20)
-	scr = s.WaitFor(tmuxWait, "Terminal too small (60x20)")
-	if strings.Count(strings.TrimSpace(scr), "\n") != 0 {
+	s.WaitFor(tmuxWait, "Terminal too small (60x20)")
+	if scr, ok := s.WaitUntil(tmuxWait, func(scr string) bool {
+		return strings.Contains(scr, "Terminal too small (60x20)") && strings.Count(strings.TrimSpace(scr), "\n") == 0
+	}); !ok {
 		t.Errorf("too small: more than one line:\n%s", scr)
 	}
 	s.Resize(132, 43)
