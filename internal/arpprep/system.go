@@ -75,41 +75,14 @@ func (Kernel) DelAddr(p netip.Prefix, dev string) error {
 	return nil
 }
 
-// DefaultRouteDev implements System: the interface of the IPv4 default route
-// in the main table with the lowest metric.
+// DefaultRouteDev implements System: the interface of the IPv4 default
+// route (realserver.DefaultRoute).
 func (Kernel) DefaultRouteDev() (string, error) {
-	routes, err := netlink.RouteListFiltered(netlink.FAMILY_V4,
-		&netlink.Route{Table: 254}, netlink.RT_FILTER_TABLE)
-	if err != nil {
-		return "", fmt.Errorf("listing routes: %v", err)
+	dev, _, ok, err := realserver.DefaultRoute()
+	if err == nil && !ok {
+		err = ErrNoDefaultRoute
 	}
-	best, found := 0, false
-	var prio int
-	for _, r := range routes {
-		if r.Dst != nil {
-			if ones, _ := r.Dst.Mask.Size(); ones != 0 {
-				continue
-			}
-		}
-		idx := r.LinkIndex
-		if idx == 0 && len(r.MultiPath) > 0 {
-			idx = r.MultiPath[0].LinkIndex
-		}
-		if idx == 0 {
-			continue
-		}
-		if !found || r.Priority < prio {
-			best, prio, found = idx, r.Priority, true
-		}
-	}
-	if !found {
-		return "", ErrNoDefaultRoute
-	}
-	l, err := netlink.LinkByIndex(best)
-	if err != nil {
-		return "", fmt.Errorf("default route interface: %v", err)
-	}
-	return l.Attrs().Name, nil
+	return dev, err
 }
 
 // Links implements System.

@@ -235,45 +235,11 @@ func (k *Kernel) Links() ([]Link, error) {
 // Addrs implements System.
 func (k *Kernel) Addrs() ([]realserver.Addr, error) { return realserver.Addrs() }
 
-// DefaultRoute implements System: the IPv4 default route of the main
-// table with the lowest metric.
+// DefaultRoute implements System: realserver.DefaultRoute, with no
+// default route as "" and no gateways.
 func (k *Kernel) DefaultRoute() (string, []netip.Addr, error) {
-	routes, err := netlink.RouteListFiltered(netlink.FAMILY_V4, &netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
-	if err != nil {
-		return "", nil, err
-	}
-	var best *netlink.Route
-	for i, r := range routes {
-		if r.Dst != nil {
-			if ones, _ := r.Dst.Mask.Size(); ones != 0 {
-				continue
-			}
-		}
-		if best == nil || r.Priority < best.Priority {
-			best = &routes[i]
-		}
-	}
-	if best == nil {
-		return "", nil, nil
-	}
-	idx := best.LinkIndex
-	var gws []netip.Addr
-	if a, ok := netip.AddrFromSlice(best.Gw); ok {
-		gws = append(gws, a.Unmap())
-	}
-	for _, h := range best.MultiPath {
-		if idx == 0 {
-			idx = h.LinkIndex
-		}
-		if a, ok := netip.AddrFromSlice(h.Gw); ok {
-			gws = append(gws, a.Unmap())
-		}
-	}
-	l, err := netlink.LinkByIndex(idx)
-	if err != nil {
-		return "", nil, err
-	}
-	return l.Attrs().Name, gws, nil
+	dev, gws, _, err := realserver.DefaultRoute()
+	return dev, gws, err
 }
 
 // Listeners implements System: /proc/net/tcp and tcp6 (absent without
