@@ -78,8 +78,8 @@ func (Kernel) DelAddr(p netip.Prefix, dev string) error {
 // DefaultRouteDev implements System: the interface of the IPv4 default
 // route (realserver.DefaultRoute).
 func (Kernel) DefaultRouteDev() (string, error) {
-	dev, _, ok, err := realserver.DefaultRoute()
-	if err == nil && !ok {
+	dev, _, err := realserver.DefaultRoute()
+	if err == nil && dev == "" {
 		err = ErrNoDefaultRoute
 	}
 	return dev, err

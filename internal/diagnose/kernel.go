@@ -235,12 +235,8 @@ func (k *Kernel) Links() ([]Link, error) {
 // Addrs implements System.
 func (k *Kernel) Addrs() ([]realserver.Addr, error) { return realserver.Addrs() }
 
-// DefaultRoute implements System: realserver.DefaultRoute, with no
-// default route as "" and no gateways.
-func (k *Kernel) DefaultRoute() (string, []netip.Addr, error) {
-	dev, gws, _, err := realserver.DefaultRoute()
-	return dev, gws, err
-}
+// DefaultRoute implements System: realserver.DefaultRoute.
+func (k *Kernel) DefaultRoute() (string, []netip.Addr, error) { return realserver.DefaultRoute() }
 
 // Listeners implements System: /proc/net/tcp and tcp6 (absent without
 // IPv6).

@@ -45,14 +45,14 @@ func Addrs() ([]Addr, error) {
 // DefaultRoute is the IPv4 default route of the main table with the lowest
 // metric among those that leave by an interface (a blackhole or
 // unreachable default has none): its interface (a multipath route's first
-// hop's) and its gateways, every hop's. ok is false when there is none.
+// hop's) and its gateways, every hop's; dev is "" when there is none.
 // arp-prep takes the interface its sysctls are for from it, doctor checks
 // the real server's way back through it.
-func DefaultRoute() (dev string, gateways []netip.Addr, ok bool, err error) {
+func DefaultRoute() (dev string, gateways []netip.Addr, err error) {
 	routes, err := netlink.RouteListFiltered(netlink.FAMILY_V4,
 		&netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
 	if err != nil {
-		return "", nil, false, fmt.Errorf("listing routes: %v", err)
+		return "", nil, fmt.Errorf("listing routes: %v", err)
 	}
 	var best *netlink.Route
 	idx := 0
@@ -74,7 +74,7 @@ func DefaultRoute() (dev string, gateways []netip.Addr, ok bool, err error) {
 		}
 	}
 	if best == nil {
-		return "", nil, false, nil
+		return "", nil, nil
 	}
 	if a, ok := netip.AddrFromSlice(best.Gw); ok {
 		gateways = append(gateways, a.Unmap())
@@ -86,7 +86,7 @@ func DefaultRoute() (dev string, gateways []netip.Addr, ok bool, err error) {
 	}
 	l, err := netlink.LinkByIndex(idx)
 	if err != nil {
-		return "", nil, false, fmt.Errorf("default route interface: %v", err)
+		return "", nil, fmt.Errorf("default route interface: %v", err)
 	}
-	return l.Attrs().Name, gateways, true, nil
+	return l.Attrs().Name, gateways, nil
 }

@@ -9,6 +9,6 @@
 // Addrs reads every address of this network namespace over rtnetlink,
 // DefaultRoute its IPv4 default route.
 //
-// Everything but Addrs and DefaultRoute is pure: it works on a View of the kernel that the
-// caller reads.
+// Everything but Addrs and DefaultRoute is pure: it works on a View of
+// the kernel that the caller reads.
 package realserver

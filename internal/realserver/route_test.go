@@ -12,21 +12,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// inNewNetns runs f on a thread of its own in a fresh network namespace;
-// the thread is thrown away afterwards (never unlocked).
-func inNewNetns(t *testing.T, f func()) {
+// inNewNetns moves the test's goroutine, on a thread of its own, into a
+// fresh network namespace. The thread is never unlocked, so it ends with
+// the test and no other goroutine ever runs in that namespace.
+func inNewNetns(t *testing.T) {
 	t.Helper()
-	done := make(chan error)
-	go func() {
-		runtime.LockOSThread()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			done <- err
-			return
-		}
-		defer close(done)
-		f()
-	}()
-	if err := <-done; errors.Is(err, unix.EPERM) {
+	runtime.LockOSThread()
+	if err := unix.Unshare(unix.CLONE_NEWNET); errors.Is(err, unix.EPERM) {
 		t.Skip("no new network namespace: ", err)
 	} else if err != nil {
 		t.Fatal(err)
@@ -34,52 +26,53 @@ func inNewNetns(t *testing.T, f func()) {
 }
 
 func TestDefaultRoute(t *testing.T) {
-	inNewNetns(t, func() {
-		must := func(what string, err error) {
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
+	inNewNetns(t)
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
 		}
-		check := func(name, wantDev string, wantGws []string) {
-			t.Helper()
-			dev, gws, ok, err := DefaultRoute()
-			var got []string
-			for _, g := range gws {
-				got = append(got, g.String())
-			}
-			if err != nil || ok != (wantDev != "") || dev != wantDev || !slices.Equal(got, wantGws) {
-				t.Errorf("%s: DefaultRoute() = %q %v %v %v, want %q %v", name, dev, got, ok, err, wantDev, wantGws)
-			}
+	}
+	check := func(name, wantDev string, wantGws []string) {
+		t.Helper()
+		dev, gws, err := DefaultRoute()
+		var got []string
+		for _, g := range gws {
+			got = append(got, g.String())
 		}
-		check("no routes", "", nil)
+		if err != nil || dev != wantDev || !slices.Equal(got, wantGws) {
+			t.Errorf("%s: DefaultRoute() = %q %v %v, want %q %v", name, dev, got, err, wantDev, wantGws)
+		}
+	}
+	check("no routes", "", nil)
 
-		must("veth", netlink.LinkAdd(&netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "v0"}, PeerName: "v1"}))
-		idx := map[string]int{}
-		for i, name := range []string{"v0", "v1"} {
-			l, err := netlink.LinkByName(name)
-			must(name, err)
-			must(name+" up", netlink.LinkSetUp(l))
-			a, _ := netlink.ParseAddr("10.0." + string(rune('0'+i)) + ".2/24")
-			must(name+" addr", netlink.AddrAdd(l, a))
-			idx[name] = l.Attrs().Index
-		}
-		gw := func(s string) net.IP { return netip.MustParseAddr(s).AsSlice() }
-		def := &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)}
+	must("veth", netlink.LinkAdd(&netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "v0"}, PeerName: "v1"}))
+	idx := map[string]int{}
+	for name, addr := range map[string]string{"v0": "10.0.0.2/24", "v1": "10.0.1.2/24"} {
+		l, err := netlink.LinkByName(name)
+		must(name, err)
+		must(name+" up", netlink.LinkSetUp(l))
+		a, err := netlink.ParseAddr(addr)
+		must(addr, err)
+		must(name+" addr", netlink.AddrAdd(l, a))
+		idx[name] = l.Attrs().Index
+	}
+	gw := func(s string) net.IP { return netip.MustParseAddr(s).AsSlice() }
+	def := &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)}
 
-		// A blackhole default leaves by no interface: not the one, however low its metric.
-		must("blackhole", netlink.RouteAdd(&netlink.Route{Dst: def, Type: unix.RTN_BLACKHOLE, Priority: 5}))
-		check("blackhole only", "", nil)
-		must("default v0", netlink.RouteAdd(&netlink.Route{Dst: def, Gw: gw("10.0.0.1"), LinkIndex: idx["v0"], Priority: 20}))
-		check("one default", "v0", []string{"10.0.0.1"})
-		must("default v1", netlink.RouteAdd(&netlink.Route{Dst: def, Gw: gw("10.0.1.1"), LinkIndex: idx["v1"], Priority: 10}))
-		check("the lower metric", "v1", []string{"10.0.1.1"})
-		must("multipath", netlink.RouteAdd(&netlink.Route{Dst: def, Priority: 1, MultiPath: []*netlink.NexthopInfo{
-			{LinkIndex: idx["v0"], Gw: gw("10.0.0.9")}, {LinkIndex: idx["v1"], Gw: gw("10.0.1.9")}}}))
-		check("multipath", "v0", []string{"10.0.0.9", "10.0.1.9"})
-		// Not a default: a host route and another table's default.
-		must("10/8", netlink.RouteAdd(&netlink.Route{Dst: &net.IPNet{IP: net.IPv4(10, 0, 0, 0).To4(), Mask: net.CIDRMask(8, 32)},
-			Gw: gw("10.0.1.7"), LinkIndex: idx["v1"], Priority: 0}))
-		must("table 100", netlink.RouteAdd(&netlink.Route{Dst: def, Gw: gw("10.0.1.8"), LinkIndex: idx["v1"], Table: 100}))
-		check("others", "v0", []string{"10.0.0.9", "10.0.1.9"})
-	})
+	// A blackhole default leaves by no interface: not the one, however low its metric.
+	must("blackhole", netlink.RouteAdd(&netlink.Route{Dst: def, Type: unix.RTN_BLACKHOLE, Priority: 5}))
+	check("blackhole only", "", nil)
+	must("default v0", netlink.RouteAdd(&netlink.Route{Dst: def, Gw: gw("10.0.0.1"), LinkIndex: idx["v0"], Priority: 20}))
+	check("one default", "v0", []string{"10.0.0.1"})
+	must("default v1", netlink.RouteAdd(&netlink.Route{Dst: def, Gw: gw("10.0.1.1"), LinkIndex: idx["v1"], Priority: 10}))
+	check("the lower metric", "v1", []string{"10.0.1.1"})
+	must("multipath", netlink.RouteAdd(&netlink.Route{Dst: def, Priority: 1, MultiPath: []*netlink.NexthopInfo{
+		{LinkIndex: idx["v0"], Gw: gw("10.0.0.9")}, {LinkIndex: idx["v1"], Gw: gw("10.0.1.9")}}}))
+	check("multipath", "v0", []string{"10.0.0.9", "10.0.1.9"})
+	// Not the main table's default: a 10/8 route, another table's default.
+	must("10/8", netlink.RouteAdd(&netlink.Route{Dst: &net.IPNet{IP: net.IPv4(10, 0, 0, 0).To4(), Mask: net.CIDRMask(8, 32)},
+		Gw: gw("10.0.1.7"), LinkIndex: idx["v1"], Priority: 0}))
+	must("table 100", netlink.RouteAdd(&netlink.Route{Dst: def, Gw: gw("10.0.1.8"), LinkIndex: idx["v1"], Table: 100}))
+	check("others", "v0", []string{"10.0.0.9", "10.0.1.9"})
 }
